@@ -1,0 +1,154 @@
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from sessions.models import Session
+
+
+def _names(max_length=200):
+    return ArrayField(models.CharField(max_length=max_length), default=list, blank=True)
+
+
+class TmdbFields(models.Model):
+    """What TMDB tells us about a film; shared by the cache and each session's movies."""
+
+    genres = _names(64)
+    directors = _names()
+    cast = _names()
+    runtime = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes; null when unknown.")
+    budget = models.BigIntegerField(null=True, blank=True, help_text="USD; null when unknown.")
+    revenue = models.BigIntegerField(null=True, blank=True, help_text="USD; null when unknown.")
+    popularity = models.FloatField(null=True, blank=True)
+    vote_average = models.FloatField(null=True, blank=True)
+    vote_count = models.PositiveIntegerField(null=True, blank=True)
+    original_language = models.CharField(max_length=16, blank=True)
+    country = models.CharField(max_length=100, blank=True, help_text="First production country.")
+    production_countries = _names(100)
+    poster_path = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Movie(TmdbFields):
+    """One film of one session, merged from every file of the export."""
+
+    class EnrichmentStatus(models.TextChoices):
+        PENDING = "pending"
+        ENRICHED = "enriched"
+        NOT_FOUND = "not_found"
+        FAILED = "failed"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="movies")
+    # The merge key: the film URI, or "title (year)" for rows Letterboxd left without one.
+    key = models.CharField(max_length=600)
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letterboxd_uri = models.CharField(max_length=300, blank=True)
+
+    rating = models.DecimalField(
+        max_digits=2, decimal_places=1, null=True, blank=True, help_text="Current rating (ratings.csv)."
+    )
+    watched_date = models.DateField(
+        null=True, blank=True, help_text="First viewing, else the day marked watched."
+    )
+    marked_watched_on = models.DateField(null=True, blank=True, help_text="watched.csv Date.")
+    rewatch = models.BooleanField(default=False)
+    tags = _names()
+    review = models.TextField(blank=True)
+    liked = models.BooleanField(default=False)
+
+    tmdb_id = models.PositiveIntegerField(null=True, blank=True)
+    enrichment_status = models.CharField(
+        max_length=16, choices=EnrichmentStatus.choices, default=EnrichmentStatus.PENDING
+    )
+    enrichment_attempts = models.PositiveSmallIntegerField(default=0)
+    enrichment_error = models.TextField(blank=True)
+    enriched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "key"], name="movie_unique_per_session"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=0.5, rating__lte=5),
+                name="movie_rating_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "enrichment_status"], name="movie_session_status_idx"),
+            models.Index(fields=["session", "title"], name="movie_session_title_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def tmdb_enriched(self):
+        return self.enrichment_status == self.EnrichmentStatus.ENRICHED
+
+
+class Watch(models.Model):
+    """One diary entry: a viewing of a movie."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="watches")
+    letterboxd_uri = models.CharField(max_length=300, blank=True, help_text="The diary entry's URI.")
+    logged_date = models.DateField(null=True, blank=True)
+    watched_date = models.DateField(null=True, blank=True)
+    rating = models.DecimalField(
+        max_digits=2, decimal_places=1, null=True, blank=True, help_text="Rating at this viewing."
+    )
+    rewatch = models.BooleanField(default=False)
+    tags = _names()
+    review = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["watched_date", "id"]
+        indexes = [models.Index(fields=["movie", "watched_date"], name="watch_movie_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=0.5, rating__lte=5),
+                name="watch_rating_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.movie} on {self.watched_date}"
+
+
+class Film(TmdbFields):
+    """Cross-session TMDB cache: a film fetched once serves every later session."""
+
+    tmdb_id = models.PositiveIntegerField(primary_key=True)
+    title = models.CharField(max_length=500)
+    original_title = models.CharField(max_length=500, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.release_date.year})" if self.release_date else self.title
+
+
+class FilmLookup(models.Model):
+    """A resolved search: normalized (title, year) to a film, or to "no match" (film is null)."""
+
+    normalized_title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, null=True, blank=True, related_name="lookups")
+    resolved_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["normalized_title", "year"], name="film_lookup_unique", nulls_distinct=False
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="film_lookup_expires_idx")]
+
+    def __str__(self):
+        target = self.film_id or "no match"
+        return f"{self.normalized_title} ({self.year}) -> {target}"

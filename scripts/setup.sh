@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Make this checkout ready to run or test: virtualenv, packages, PostgreSQL,
+# Redis, database, migrations. Safe to run again; fast when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# A development .env on first run, with a fresh secret key.
+if [ ! -f .env ]; then
+  say "Writing .env from .env.example (development settings)"
+  secret=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
+  sed "s/^SECRET_KEY=.*/SECRET_KEY=$secret/" .env.example > .env
+fi
+# Settings the scripts need (Django reads the rest itself).
+if [ -f .env ]; then set -a; . ./.env; set +a; fi
+DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/letterboxd}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
+
+# --- Python ------------------------------------------------------------------
+PYTHON=${PYTHON:-python3}
+command -v "$PYTHON" >/dev/null || die "python3 (3.11 or newer) is not installed: apt-get install python3 python3-venv"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "Python 3.11 or newer is needed; $("$PYTHON" --version) found"
+if [ ! -x .venv/bin/python ]; then
+  say "Creating the virtualenv in .venv"
+  "$PYTHON" -m venv .venv 2>/dev/null || {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      rm -rf .venv && "$PYTHON" -m venv .venv
+    else
+      die "python3 -m venv failed: install python3-venv"
+    fi
+  }
+fi
+stamp=.venv/.requirements.sha
+wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "Installing requirements.txt"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$wanted" > "$stamp"
+fi
+
+# --- Services ----------------------------------------------------------------
+url_part() { .venv/bin/python -c "import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(getattr(p, sys.argv[2]) or sys.argv[3])" "$@"; }
+PG_HOST=$(url_part "$DATABASE_URL" hostname 127.0.0.1)
+PG_PORT=$(url_part "$DATABASE_URL" port 5432)
+REDIS_HOST=$(url_part "$REDIS_URL" hostname 127.0.0.1)
+REDIS_PORT=$(url_part "$REDIS_URL" port 6379)
+is_local() { case "$1" in 127.0.0.1|localhost|::1) return 0;; *) return 1;; esac; }
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+
+pg_up() { .venv/bin/python - "$DATABASE_URL" <<'PY'
+import sys, psycopg2, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+try:
+    psycopg2.connect(host=p.hostname or "127.0.0.1", port=p.port or 5432, user=u.unquote(p.username or "postgres"),
+                     password=u.unquote(p.password or "") or None, dbname="postgres", connect_timeout=2).close()
+except psycopg2.OperationalError as exc:
+    sys.exit(str(exc).strip().splitlines()[0])
+PY
+}
+start_postgres() {
+  local version; version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
+  [ -n "$version" ] || return 1
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
+}
+trust_local_postgres() {
+  # A PostgreSQL we installed ourselves: let local TCP connections in without a password.
+  local hba; hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -1)
+  sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
+  local version; version=$(ls /etc/postgresql | sort -V | tail -1)
+  pg_ctlcluster --skip-systemctl-redirect "$version" main reload 2>/dev/null || true
+}
+if ! pg_up >/dev/null 2>&1; then
+  is_local "$PG_HOST" || die "PostgreSQL at $PG_HOST:$PG_PORT is not reachable: $(pg_up 2>&1 || true)"
+  if ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    say "Starting PostgreSQL"
+    start_postgres
+  elif can_install; then
+    say "Installing PostgreSQL (apt-get)"
+    apt_install postgresql
+    start_postgres
+    trust_local_postgres
+  else
+    die "PostgreSQL is not running and not installed: run 'sudo apt-get install postgresql' (or set DATABASE_URL)"
+  fi
+  for _ in $(seq 30); do pg_up >/dev/null 2>&1 && break; sleep 1; done
+  pg_up >/dev/null 2>&1 || die "PostgreSQL did not come up at $PG_HOST:$PG_PORT: $(pg_up 2>&1 || true)"
+fi
+
+redis_up() { .venv/bin/python -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()" "$REDIS_URL" 2>/dev/null; }
+if ! redis_up; then
+  is_local "$REDIS_HOST" || die "Redis at $REDIS_HOST:$REDIS_PORT is not reachable"
+  if ! command -v redis-server >/dev/null; then
+    can_install || die "Redis is not running and not installed: run 'sudo apt-get install redis-server' (or set REDIS_URL)"
+    say "Installing Redis (apt-get)"
+    apt_install redis-server
+  fi
+  say "Starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no >/dev/null
+  for _ in $(seq 20); do redis_up && break; sleep 0.5; done
+  redis_up || die "Redis did not come up at $REDIS_HOST:$REDIS_PORT"
+fi
+
+# --- Database ----------------------------------------------------------------
+.venv/bin/python - "$DATABASE_URL" <<'PY'
+import sys, psycopg2, urllib.parse as u
+from psycopg2 import sql
+p = u.urlsplit(sys.argv[1])
+name = u.unquote(p.path.lstrip("/")) or "letterboxd"
+conn = psycopg2.connect(host=p.hostname or "127.0.0.1", port=p.port or 5432, user=u.unquote(p.username or "postgres"),
+                        password=u.unquote(p.password or "") or None, dbname="postgres")
+conn.autocommit = True
+with conn.cursor() as cur:
+    cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    if not cur.fetchone():
+        print(f"==> Creating database {name}")
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+conn.close()
+PY
+.venv/bin/python manage.py migrate --noinput -v 0
+say "Ready: PostgreSQL $PG_HOST:$PG_PORT, Redis $REDIS_HOST:$REDIS_PORT"

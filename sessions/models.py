@@ -1,0 +1,76 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def default_expiry():
+    return timezone.now() + timedelta(days=settings.SESSION_TTL_DAYS)
+
+
+class Session(models.Model):
+    """One uploaded export. Its UUID is the only public id: an unguessable capability."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        ENRICHING = "enriching"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    error_message = models.TextField(blank=True)
+
+    # Denormalized counters, updated with F() by the enrichment tasks, so that
+    # status polling is one primary-key read and never a COUNT.
+    total_movies = models.PositiveIntegerField(default=0)
+    enriched_count = models.PositiveIntegerField(default=0)
+    not_found_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    enrichment_started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_accessed = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=default_expiry)
+
+    # File names, sizes and row counts; never personal data.
+    upload_metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status"], name="session_status_idx"),
+            models.Index(fields=["expires_at"], name="session_expires_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["processing", "enriching", "completed", "failed"]),
+                name="session_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_movies__gte=models.F("enriched_count")
+                    + models.F("not_found_count")
+                    + models.F("failed_count")
+                ),
+                name="session_counters_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.id} ({self.status})"
+
+    @property
+    def processed_count(self):
+        """Movies whose enrichment has ended, one way or another."""
+        return self.enriched_count + self.not_found_count + self.failed_count
+
+    @property
+    def progress_percent(self):
+        if not self.total_movies:
+            return 100.0 if self.status == self.Status.COMPLETED else 0.0
+        return round(100.0 * min(self.processed_count, self.total_movies) / self.total_movies, 1)

@@ -1,0 +1,49 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from movies.models import Movie, Watch
+from movies.tests.factories import MovieFactory, WatchFactory
+from sessions.models import Session
+from sessions.services import delete_expired_sessions
+from sessions.tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_session_with_viewings(expires_at):
+    session = SessionFactory(expires_at=expires_at)
+    for movie in MovieFactory.create_batch(3, session=session):
+        WatchFactory.create_batch(2, movie=movie)
+    return session
+
+
+def test_deletes_exactly_the_expired_sessions_with_their_movies_and_viewings():
+    now = timezone.now()
+    expired = [make_session_with_viewings(now - timedelta(minutes=m)) for m in (1, 60, 60 * 24 * 40)]
+    alive = make_session_with_viewings(now + timedelta(minutes=1))
+
+    deleted = delete_expired_sessions(now=now, batch_size=2)
+
+    assert deleted == 3
+    assert list(Session.objects.all()) == [alive]
+    assert not Movie.objects.filter(session__in=[s.id for s in expired]).exists()
+    assert Movie.objects.count() == 3
+    assert Watch.objects.count() == 6
+
+
+def test_running_again_deletes_nothing_more():
+    make_session_with_viewings(timezone.now() - timedelta(days=1))
+
+    assert delete_expired_sessions() == 1
+    assert delete_expired_sessions() == 0
+
+
+def test_management_command_reports_what_it_deleted(capsys):
+    make_session_with_viewings(timezone.now() - timedelta(days=1))
+
+    call_command("cleanup_expired")
+
+    assert "Deleted 1 expired session(s)." in capsys.readouterr().out
