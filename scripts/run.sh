@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [ -f .env ]; then set -a; . ./.env; set +a; fi
+. scripts/load-env.sh
 PORT=${PORT:-8000}
 mkdir -p .run
 

@@ -14,7 +14,7 @@ if [ ! -f .env ]; then
   sed "s/^SECRET_KEY=.*/SECRET_KEY=$secret/" .env.example > .env
 fi
 # Settings the scripts need (Django reads the rest itself).
-if [ -f .env ]; then set -a; . ./.env; set +a; fi
+. scripts/load-env.sh
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/letterboxd}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 
