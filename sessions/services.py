@@ -1,12 +1,93 @@
 """Writes on sessions."""
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from movies.models import Movie, Watch
 from sessions.models import Session
+from sessions.parsing import UploadLimits, parse_export
+from sessions.signals import session_ready_for_enrichment
 
 CLEANUP_BATCH_SIZE = 200
+BULK_BATCH_SIZE = 1000
+
+
+def upload_limits():
+    return UploadLimits(
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        max_uncompressed_bytes=settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+        max_files=settings.UPLOAD_MAX_FILES,
+        max_rows=settings.UPLOAD_MAX_ROWS,
+    )
+
+
+def create_session_from_upload(*, files):
+    """Store an uploaded export as a new session with one movie per film and one watch per viewing.
+
+    Parses first (raising parsing.UploadError for unusable input, before anything is stored),
+    then writes everything in one transaction: a failure leaves no row behind. A session with
+    movies ends "enriching" and announces itself to the enrichment app; an empty one is
+    "completed" at once.
+    """
+    export = parse_export(files, upload_limits())
+    with transaction.atomic():
+        session = Session.objects.create(
+            status=Session.Status.PROCESSING,
+            total_movies=len(export.films),
+            upload_metadata=export.metadata,
+        )
+        _store_films(session, export.films)
+        if export.films:
+            session.status = Session.Status.ENRICHING
+        else:
+            session.status = Session.Status.COMPLETED
+            session.completed_at = timezone.now()
+        session.save(update_fields=["status", "completed_at", "updated_at"])
+        if export.films:
+            session_ready_for_enrichment.send(sender=Session, session_id=session.id)
+    return session
+
+
+def _store_films(session, films):
+    movies = Movie.objects.bulk_create(
+        [
+            Movie(
+                session=session,
+                key=film.key,
+                title=film.title,
+                year=film.year,
+                letterboxd_uri=film.letterboxd_uri,
+                rating=film.rating,
+                watched_date=film.watched_date,
+                marked_watched_on=film.marked_watched_on,
+                rewatch=film.rewatch,
+                tags=film.tags,
+                review=film.review,
+                liked=film.liked,
+            )
+            for film in films
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    # bulk_create sets primary keys on PostgreSQL, in the order given.
+    Watch.objects.bulk_create(
+        [
+            Watch(
+                movie=movie,
+                letterboxd_uri=viewing.letterboxd_uri,
+                logged_date=viewing.logged_date,
+                watched_date=viewing.watched_date,
+                rating=viewing.rating,
+                rewatch=viewing.rewatch,
+                tags=viewing.tags,
+                review=viewing.review,
+            )
+            for movie, film in zip(movies, films, strict=True)
+            for viewing in film.viewings
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
 
 
 def delete_expired_sessions(*, now=None, batch_size=CLEANUP_BATCH_SIZE):

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sessions.parsing import UploadError, UploadTooLarge
+from sessions.serializers import UploadRequestSerializer, UploadResponseSerializer
+from sessions.services import create_session_from_upload
+
+# Room for the multipart framing around the files themselves (a few hundred bytes per file).
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "upload_too_large"
+
+
+class UploadView(APIView):
+    """POST a Letterboxd export (the ZIP, or its CSV files) in the multipart field `files`."""
+
+    parser_classes = [MultiPartParser]
+    # Uploads are anonymous: the session id answered is the capability. No session
+    # authentication, so a logged-in admin's cookie does not bring CSRF checks along.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        serializer = UploadRequestSerializer(data=_multipart_data(request))
+        if not serializer.is_valid():
+            raise ParseError(_first_message(serializer.errors))
+        try:
+            session = create_session_from_upload(files=serializer.validated_data["files"])
+        except UploadTooLarge as error:
+            raise PayloadTooLarge(str(error)) from error
+        except UploadError as error:
+            raise ParseError(str(error)) from error
+        return Response(UploadResponseSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+def _multipart_data(request):
+    """The parsed form, refusing an oversized body before reading it.
+
+    Django raises its own limits (RequestDataTooBig, TooManyFilesSent) while parsing,
+    outside DRF's exception handling; here they become JSON answers with a `detail`.
+    """
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    length = int(declared) if declared.isdigit() else 0  # Django's parser refuses a malformed one
+    if length > settings.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
+        limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+        raise PayloadTooLarge(f"The upload is {length / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB.")
+    try:
+        return request.data
+    except RequestDataTooBig:
+        raise PayloadTooLarge("The form data is too large.") from None
+    except TooManyFilesSent:
+        raise PayloadTooLarge(
+            f"Too many files: at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} per upload."
+        ) from None
+    except TooManyFieldsSent:
+        raise ParseError("Too many form fields.") from None
+
+
+def _first_message(errors):
+    """A serializer's first error, as the one string the body's `detail` carries."""
+    while not isinstance(errors, str):
+        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
+    return str(errors)
