@@ -1,0 +1,93 @@
+"""Admin for the movies of each session and for the cross-session TMDB film cache.
+
+Both are read-only: the upload and the enrichment tasks write them, and the
+session counters must stay in step with the movies' states. Refreshing cached
+films from TMDB is an action of enrichment/admin.py, which extends FilmAdmin.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from movies.models import Film, FilmLookup, Movie, Watch
+
+TMDB_FILM_PAGE = "https://www.themoviedb.org/movie/{}"
+
+
+def tmdb_link(tmdb_id):
+    return format_html('<a href="{}">{}</a>', TMDB_FILM_PAGE.format(tmdb_id), tmdb_id) if tmdb_id else "-"
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WatchInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Watch
+    fields = readonly_fields = ("watched_date", "logged_date", "rating", "rewatch", "tags", "review")
+    extra = 0
+
+
+@admin.register(Movie)
+class MovieAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "year", "enrichment_status", "enrichment_attempts", "tmdb", "session_link")
+    list_filter = ("enrichment_status",)
+    search_fields = ("title",)
+    # Newest first walks the primary key index; sorting every film by title would not.
+    ordering = ("-id",)
+    show_full_result_count = False
+    list_per_page = 100
+    exclude = ("session",)
+    readonly_fields = ("session_link", "tmdb")
+    inlines = (WatchInline,)
+
+    @admin.display(description="session")
+    def session_link(self, movie):
+        url = reverse("admin:upload_sessions_session_change", args=[movie.session_id])
+        return format_html('<a href="{}">{}</a>', url, movie.session_id)
+
+    @admin.display(description="TMDB", ordering="tmdb_id")
+    def tmdb(self, movie):
+        return tmdb_link(movie.tmdb_id)
+
+
+@admin.register(Film)
+class FilmAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "release_date", "tmdb", "runtime", "fetched_at")
+    search_fields = ("title", "original_title")
+    ordering = ("-fetched_at",)
+    show_full_result_count = False
+    readonly_fields = ("tmdb",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number is also a TMDB id: "603" finds The Matrix as well as films titled 603.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip().isdigit():
+            found |= queryset.filter(tmdb_id=int(search_term))
+        return found, may_have_duplicates
+
+    @admin.display(description="TMDB", ordering="tmdb_id")
+    def tmdb(self, film):
+        return tmdb_link(film.tmdb_id)
+
+
+@admin.register(FilmLookup)
+class FilmLookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Resolved searches. Deleting one makes the next session search TMDB again for that title."""
+
+    list_display = ("normalized_title", "year", "film", "resolved_at", "expires_at")
+    list_filter = (("film", admin.EmptyFieldListFilter),)
+    search_fields = ("normalized_title",)
+    ordering = ("-resolved_at",)
+    show_full_result_count = False
+    list_select_related = ("film",)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("movies.delete_filmlookup")
