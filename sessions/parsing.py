@@ -170,7 +170,7 @@ class ByteBudget:
     def spend(self, count):
         self.spent += count
         if self.spent > self.limit:
-            raise UploadTooLarge(f"The export unpacks to more than {_megabytes(self.limit)}, the limit.")
+            raise UploadTooLarge(f"The export unpacks to more than {format_size(self.limit)}, the limit.")
 
 
 class LimitedReader(io.RawIOBase):
@@ -234,8 +234,12 @@ def read_rows(source, reader, limits, row_counter, metadata):
     metadata["files"].append({"name": source.path, "size": reader.size, "rows": rows})
 
 
-def _megabytes(count):
-    return f"{count / (1024 * 1024):g} MB"
+def format_size(count):
+    """A byte count as people read it: 20 MB, 97.7 KB, 300 bytes."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
 
 
 # --- Choosing the files -----------------------------------------------------------------------
@@ -255,7 +259,7 @@ def collect_sources(uploads, limits, metadata):
     total = sum(upload.size for upload in uploads)
     if total > limits.max_bytes:
         raise UploadTooLarge(
-            f"The upload is {_megabytes(total)}; the limit is {_megabytes(limits.max_bytes)}."
+            f"The upload is {format_size(total)}; the limit is {format_size(limits.max_bytes)}."
         )
     if len(uploads) > limits.max_files:
         raise UploadTooLarge(f"The upload has {len(uploads)} files; the limit is {limits.max_files}.")
@@ -303,8 +307,8 @@ def _zip_sources(upload, limits, metadata):
         raise UploadTooLarge(f"The ZIP holds {len(members)} files; the limit is {limits.max_files}.")
     declared = sum(info.file_size for info in members)
     if declared > limits.max_uncompressed_bytes:
-        limit = _megabytes(limits.max_uncompressed_bytes)
-        raise UploadTooLarge(f"The ZIP unpacks to {_megabytes(declared)}, over the limit of {limit}.")
+        limit = format_size(limits.max_uncompressed_bytes)
+        raise UploadTooLarge(f"The ZIP unpacks to {format_size(declared)}; the limit is {limit}.")
     for info in members:
         _check_member(info)
     metadata["zip_members"] = len(members)
@@ -399,7 +403,8 @@ def parse_row(values, max_year):
         watched_date=_parse_date(values.get("watched date", "")),
         rewatch=values.get("rewatch", "").strip().lower() == "yes",
         tags=tags,
-        review=values.get("review", ""),
+        # Exports write CRLF inside quoted fields too; store one kind of line break.
+        review=values.get("review", "").replace("\r\n", "\n"),
     )
 
 

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sessions.parsing import UploadError, UploadTooLarge
+from sessions.parsing import UploadError, UploadTooLarge, format_size
 from sessions.serializers import UploadRequestSerializer, UploadResponseSerializer
 from sessions.services import create_session_from_upload
 
@@ -52,8 +52,9 @@ def _multipart_data(request):
     declared = request.META.get("CONTENT_LENGTH") or ""
     length = int(declared) if declared.isdigit() else 0  # Django's parser refuses a malformed one
     if length > settings.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-        limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
-        raise PayloadTooLarge(f"The upload is {length / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB.")
+        raise PayloadTooLarge(
+            f"The upload is {format_size(length)}; the limit is {format_size(settings.UPLOAD_MAX_BYTES)}."
+        )
     try:
         return request.data
     except RequestDataTooBig:
