@@ -75,6 +75,8 @@ class DiaryEntry:
     rewatch: bool = False
     tags: str = ""
     review: str = ""
+    # A review logged without a date is in reviews.csv but not in diary.csv.
+    in_diary: bool = True
 
 
 class ExportFilmFactory(factory.Factory):
@@ -122,7 +124,8 @@ class LetterboxdExport:
         diary_header = [name for name in DIARY_HEADER if self.with_rewatch or name != "Rewatch"]
         review_header = [name for name in REVIEW_HEADER if self.with_rewatch or name != "Rewatch"]
         reviewed = [entry for entry in self.diary if entry.review]
-        decoy_diary = [self._diary_row(entry, diary_header) for entry in self.diary[:1]]
+        diary = [entry for entry in self.diary if entry.in_diary]
+        decoy_diary = [self._diary_row(entry, diary_header) for entry in diary[:1]]
         decoy_films = [self._film_row(film) for film in films[:2]]
         return {
             "profile.csv": self._csv(
@@ -134,9 +137,7 @@ class LetterboxdExport:
                 [*FILM_HEADER, "Rating"],
                 [[*self._film_row(film), film.rating] for film in films if film.rating],
             ),
-            "diary.csv": self._csv(
-                diary_header, [self._diary_row(entry, diary_header) for entry in self.diary]
-            ),
+            "diary.csv": self._csv(diary_header, [self._diary_row(entry, diary_header) for entry in diary]),
             "reviews.csv": self._csv(
                 review_header, [self._diary_row(entry, review_header) for entry in reviewed]
             ),

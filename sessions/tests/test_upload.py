@@ -10,6 +10,7 @@ from movies.models import Movie, Watch
 from sessions.models import Session
 from sessions.signals import session_ready_for_enrichment
 from sessions.tests.exports import PROFILE_EMAIL, ExportFilmFactory, LetterboxdExport
+from sessions.tests.helpers import stored_films, stored_viewings
 
 pytestmark = pytest.mark.django_db
 
@@ -142,27 +143,6 @@ def test_loose_csvs_store_the_same_as_the_zip(client, quirky_export):
     assert stored_films(from_csvs) == stored_films(from_zip)
     assert stored_viewings(from_csvs) == stored_viewings(from_zip)
     assert Session.objects.get(id=from_csvs).upload_metadata["source"] == "csv"
-
-
-def stored_films(session_id):
-    fields = [
-        "key",
-        "title",
-        "year",
-        "rating",
-        "watched_date",
-        "marked_watched_on",
-        "rewatch",
-        "tags",
-        "liked",
-        "review",
-    ]
-    return sorted(Movie.objects.filter(session_id=session_id).values_list(*fields))
-
-
-def stored_viewings(session_id):
-    fields = ["movie__key", "letterboxd_uri", "watched_date", "rating", "rewatch", "tags", "review"]
-    return sorted(Watch.objects.filter(movie__session_id=session_id).values_list(*fields))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,15 @@
+"""What an upload stored, in a form two uploads can be compared by."""
+
+from movies.models import Movie, Watch
+
+FILM_FIELDS = ["key", "title", "year", "rating", "watched_date", "marked_watched_on", "rewatch", "tags"]
+FILM_FIELDS += ["liked", "review"]
+VIEWING_FIELDS = ["movie__key", "letterboxd_uri", "watched_date", "rating", "rewatch", "tags", "review"]
+
+
+def stored_films(session_id):
+    return sorted(Movie.objects.filter(session_id=session_id).values_list(*FILM_FIELDS))
+
+
+def stored_viewings(session_id):
+    return sorted(Watch.objects.filter(movie__session_id=session_id).values_list(*VIEWING_FIELDS))
