@@ -93,7 +93,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "lbx",
-    }
+    },
+    # Request counts of the API's rate limits, shared by every API process.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "lbx-throttle",
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -128,6 +134,12 @@ TMDB_API_BASE_URL = env_url("TMDB_API_BASE_URL", "https://api.themoviedb.org/3",
 )
 TMDB_RATE_LIMIT_REQUESTS, TMDB_RATE_LIMIT_SECONDS = env_rate_limit("TMDB_RATE_LIMIT", "40/10")
 TMDB_TIMEOUT_SECONDS = env_int("TMDB_TIMEOUT_SECONDS", 10, minimum=1)
+# Anything but TMDB itself is a stand-in (the bundled fake_tmdb command, in development and tests).
+TMDB_USES_STAND_IN = not TMDB_API_BASE_URL.startswith("https://api.themoviedb.org/")
+# A movie hit by transient TMDB errors (429, 5xx, timeouts) is tried this often, then "failed".
+TMDB_MAX_ATTEMPTS = env_int("TMDB_MAX_ATTEMPTS", 5, minimum=1)
+# First retry delay; doubles per attempt, never shorter than TMDB's Retry-After.
+TMDB_RETRY_BACKOFF_SECONDS = env_int("TMDB_RETRY_BACKOFF_SECONDS", 5, minimum=0)
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", REDIS_URL, ("redis", "rediss"))
@@ -157,7 +169,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ReadRateThrottle", "config.throttling.WriteRateThrottle"],
+    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
 }
+# Per client address: reads (status polling included) and writes (upload, import, delete).
+API_READ_RATE_LIMIT = env_rate_limit("API_READ_RATE_LIMIT", "1200/60")
+API_WRITE_RATE_LIMIT = env_rate_limit("API_WRITE_RATE_LIMIT", "30/60")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Letterboxd stats API",
     "DESCRIPTION": "Upload a Letterboxd export, follow its TMDB enrichment, explore the statistics.",

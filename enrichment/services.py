@@ -1,0 +1,248 @@
+"""Writes of the enrichment: dispatching a session's chord, enriching one movie, finishing sessions.
+
+PostgreSQL holds the truth (movie states, session counters); Celery only carries ids. Every
+write is conditional, so a task that runs twice, a callback that fires twice or a reconciler
+racing a worker changes nothing the second time.
+"""
+
+import random
+from datetime import timedelta
+
+from celery import chord, signature
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from enrichment.matching import best_hit, fold_title, search_years
+from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound
+from movies.models import Film, FilmLookup, Movie, TmdbFields
+from sessions.models import Session
+
+Status = Movie.EnrichmentStatus
+TMDB_FIELDS = [field.name for field in TmdbFields._meta.fields]
+COUNTER_OF = {
+    Status.ENRICHED: "enriched_count",
+    Status.NOT_FOUND: "not_found_count",
+    Status.FAILED: "failed_count",
+}
+# A task waits in-process for a TMDB slot up to this long, else re-queues itself with that countdown.
+MAX_SLOT_WAIT_SECONDS = 30
+MAX_RETRY_DELAY_SECONDS = 300
+FOUND_LOOKUP_TTL = timedelta(days=30)
+# TMDB grows every day: a title it did not know is asked again sooner.
+NO_MATCH_LOOKUP_TTL = timedelta(days=7)
+FILM_TTL = timedelta(days=30)
+# No progress in any session for this long means the queued work was lost, not just waiting.
+STALL_AFTER = timedelta(minutes=10)
+REJECTED_KEY_MESSAGE = (
+    "TMDB rejected the API key (HTTP 401). Set TMDB_API_KEY to a valid TMDB v3 key or v4 read token, "
+    "then re-run the enrichment. ({detail})"
+)
+STOPPED = "stopped"
+ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"
+FINALIZE_SESSION_TASK = "enrichment.tasks.finalize_session"
+SKIPPED = "skipped"
+
+
+def dispatch_enrichment(session_id, *, movie_ids=None):
+    """Mark the session enriching and queue a chord: one task per movie, then finalize_session.
+
+    Queues the session's pending movies, or the given ones. The chord leaves on commit, so a
+    caller's transaction is visible to the workers. Returns how many movies were queued; with
+    none, the session is completed at once.
+    """
+    movies = Movie.objects.filter(session_id=session_id)
+    if movie_ids is None:
+        movies = movies.filter(enrichment_status=Status.PENDING)
+    else:
+        movies = movies.filter(pk__in=movie_ids)
+    ids = list(movies.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    sessions = Session.objects.filter(pk=session_id)
+    if not ids:
+        _complete(sessions.exclude(status=Session.Status.COMPLETED), now)
+        return 0
+    sessions.update(
+        status=Session.Status.ENRICHING,
+        enrichment_started_at=now,
+        completed_at=None,
+        error_message="",
+        updated_at=now,
+    )
+    # Tasks are named, not imported: tasks.py imports this module.
+    work = chord(
+        (signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True) for movie_id in ids),
+        signature(FINALIZE_SESSION_TASK, args=(str(session_id),), immutable=True),
+    )
+    transaction.on_commit(work.apply_async)
+    return len(ids)
+
+
+def _complete(sessions, now):
+    """Complete those of ``sessions`` with no pending movie left; returns how many."""
+    pending = Movie.objects.filter(session=OuterRef("pk"), enrichment_status=Status.PENDING)
+    return sessions.filter(~Exists(pending)).update(
+        status=Session.Status.COMPLETED, completed_at=now, updated_at=now
+    )
+
+
+def finalize_session(session_id):
+    """The chord's callback: an enriching session whose movies have all ended is completed."""
+    return bool(
+        _complete(Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING), timezone.now())
+    )
+
+
+def enrich_movie(movie_id, *, client=None):
+    """Find one movie on TMDB (or in the cache) and store what it says; returns the outcome.
+
+    The outcome is the movie's terminal state, "skipped" when its session is no longer enriching,
+    or "stopped" after TMDB rejected the key. Transient TMDB errors and a long wait for a slot
+    propagate: the task retries them.
+    """
+    movie = (
+        Movie.objects.filter(pk=movie_id)
+        .values("enrichment_status", "title", "year", "session_id", "session__status")
+        .first()
+    )
+    if movie is None:
+        return SKIPPED  # its session was deleted
+    if movie["enrichment_status"] != Status.PENDING:
+        return movie["enrichment_status"]
+    if movie["session__status"] != Session.Status.ENRICHING:
+        return SKIPPED
+    try:
+        client = client or TmdbClient(max_wait_for_slot=MAX_SLOT_WAIT_SECONDS)
+        film = resolve_film(movie["title"], movie["year"], client)
+    except TmdbAuthError as exc:
+        _stop_session_for_rejected_key(movie["session_id"], movie_id, exc)
+        return STOPPED
+    if film is None:
+        return _finish(movie_id, movie["session_id"], Status.NOT_FOUND)
+    fields = {name: getattr(film, name) for name in TMDB_FIELDS}
+    fields.update(tmdb_id=film.tmdb_id, enriched_at=timezone.now(), enrichment_error="")
+    return _finish(movie_id, movie["session_id"], Status.ENRICHED, **fields)
+
+
+def resolve_film(title, year, client):
+    """The cached or fetched Film for a title and year, or None when TMDB has no such film."""
+    normalized_title = fold_title(title)
+    now = timezone.now()
+    lookup = (
+        FilmLookup.objects.select_related("film")
+        .filter(normalized_title=normalized_title, year=year, expires_at__gt=now)
+        .first()
+    )
+    if lookup is not None and (lookup.film is None or lookup.film.fetched_at > now - FILM_TTL):
+        return lookup.film
+    tmdb_id = lookup.film_id if lookup is not None else _search(client, title, year)
+    film = None
+    if tmdb_id is not None:
+        film = Film.objects.filter(pk=tmdb_id, fetched_at__gt=now - FILM_TTL).first()
+        if film is None:
+            try:
+                film = _store_film(client.movie_details(tmdb_id))
+            except TmdbNotFound:
+                film = None  # removed from TMDB since the search
+    FilmLookup.objects.update_or_create(
+        normalized_title=normalized_title,
+        year=year,
+        defaults={
+            "film": film,
+            "resolved_at": now,
+            "expires_at": now + (FOUND_LOOKUP_TTL if film else NO_MATCH_LOOKUP_TTL),
+        },
+    )
+    return film
+
+
+def _search(client, title, year):
+    for search_year in search_years(year):
+        hit = best_hit(client.search_movie(title, search_year), title, year)
+        if hit is not None:
+            return hit.tmdb_id
+    return None
+
+
+def _store_film(fields):
+    film, _ = Film.objects.update_or_create(
+        tmdb_id=fields.pop("tmdb_id"), defaults={**fields, "fetched_at": timezone.now()}
+    )
+    return film
+
+
+def _finish(movie_id, session_id, status, *, attempts=None, **fields):
+    """Move a pending movie to a terminal state and count it on its session, once.
+
+    ``attempts`` is the movie's final attempt count; by default this attempt is added.
+    """
+    now = timezone.now()
+    attempts = F("enrichment_attempts") + 1 if attempts is None else attempts
+    with transaction.atomic():
+        moved = Movie.objects.filter(pk=movie_id, enrichment_status=Status.PENDING).update(
+            enrichment_status=status, enrichment_attempts=attempts, **fields
+        )
+        if moved:
+            counter = COUNTER_OF[status]
+            Session.objects.filter(pk=session_id).update(**{counter: F(counter) + 1}, updated_at=now)
+    return status
+
+
+def record_transient_error(movie_id, error):
+    """Count a failed attempt on the movie and keep its error; after the last allowed one it is failed.
+
+    Returns (outcome, attempts): outcome is "failed" after the last attempt, None when the caller
+    should retry.
+    """
+    Movie.objects.filter(pk=movie_id, enrichment_status=Status.PENDING).update(
+        enrichment_attempts=F("enrichment_attempts") + 1, enrichment_error=str(error)[:1000]
+    )
+    movie = (
+        Movie.objects.filter(pk=movie_id)
+        .values("enrichment_attempts", "enrichment_status", "session_id")
+        .first()
+    )
+    if movie is None or movie["enrichment_status"] != Status.PENDING:
+        return SKIPPED, 0
+    attempts = movie["enrichment_attempts"]
+    if attempts < settings.TMDB_MAX_ATTEMPTS:
+        return None, attempts
+    return _finish(movie_id, movie["session_id"], Status.FAILED, attempts=attempts), attempts
+
+
+def retry_delay(attempts, retry_after=None):
+    """Exponential backoff from TMDB_RETRY_BACKOFF_SECONDS, never sooner than TMDB's Retry-After."""
+    base = settings.TMDB_RETRY_BACKOFF_SECONDS
+    backoff = base * 2 ** max(0, attempts - 1) + random.uniform(0, base)  # jitter spreads a burst of retries
+    return min(MAX_RETRY_DELAY_SECONDS, max(retry_after or 0, backoff))
+
+
+def _stop_session_for_rejected_key(session_id, movie_id, error):
+    """Fail the session once with a message saying what to fix; its other tasks then skip TMDB."""
+    Movie.objects.filter(pk=movie_id).update(enrichment_error=str(error)[:1000])
+    Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING).update(
+        status=Session.Status.FAILED,
+        error_message=REJECTED_KEY_MESSAGE.format(detail=error),
+        completed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def reconcile_sessions(*, now=None):
+    """Heal what a lost message leaves behind; the beat runs it every minute.
+
+    Completes enriching sessions whose movies have all ended (their chord callback was lost).
+    When no enriching session has progressed for STALL_AFTER, the workers are idle although
+    movies are pending: their tasks were lost, so the pending movies are queued again. (While
+    any session progresses, quiet sessions are only waiting their turn in the queue.)
+    Returns {"completed": n, "requeued": movies queued again}.
+    """
+    now = now or timezone.now()
+    enriching = Session.objects.filter(status=Session.Status.ENRICHING)
+    completed = _complete(enriching, now)
+    requeued = 0
+    if not enriching.filter(updated_at__gte=now - STALL_AFTER).exists():
+        for session_id in enriching.values_list("pk", flat=True):
+            requeued += dispatch_enrichment(session_id)
+    return {"completed": completed, "requeued": requeued}

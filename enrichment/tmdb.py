@@ -1,0 +1,181 @@
+"""TMDB v3 client: two endpoints, typed errors, every request paid for from the shared bucket.
+
+Also the pure extraction of our fields from TMDB's JSON (no ORM here).
+"""
+
+import threading
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+
+from enrichment import ratelimit
+
+DIRECTORS_KEPT = 3
+CAST_KEPT = 5
+# v4 read tokens are JWTs; v3 keys are 32 hex digits.
+V4_TOKEN_PREFIX = "eyJ"
+
+
+class TmdbError(Exception):
+    """Any failed TMDB call. ``status`` is the HTTP status (None without an answer)."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class TmdbAuthError(TmdbError):
+    """401: the API key is wrong. Nothing will succeed until someone fixes it."""
+
+
+class TmdbNotFound(TmdbError):
+    """404: no such resource."""
+
+
+class TmdbTransientError(TmdbError):
+    """Worth retrying: 429, 5xx, timeouts, broken connections. ``retry_after`` is TMDB's hint, if any."""
+
+    def __init__(self, message, status=None, retry_after=None):
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    tmdb_id: int
+    title: str
+    original_title: str
+    year: int | None
+    popularity: float
+
+
+def _year(release_date):
+    # TMDB writes "" (or null) for an unknown date.
+    return int(release_date[:4]) if release_date and release_date[:4].isdigit() else None
+
+
+def search_hits(payload):
+    """The results of a search/movie answer, in TMDB's order."""
+    return [
+        SearchHit(
+            tmdb_id=result["id"],
+            title=result.get("title") or "",
+            original_title=result.get("original_title") or "",
+            year=_year(result.get("release_date")),
+            popularity=result.get("popularity") or 0.0,
+        )
+        for result in payload.get("results") or []
+    ]
+
+
+def _unique(names):
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _positive_or_none(value):
+    # TMDB says 0 (or null) for "unknown" runtime, budget and revenue.
+    return value if value and value > 0 else None
+
+
+def film_fields(details):
+    """Our fields of a film from a movie/{id}?append_to_response=credits answer."""
+    credits = details.get("credits") or {}
+    cast = sorted(credits.get("cast") or [], key=lambda member: member.get("order", 0))
+    # The crew lists a person once per job: keep each director once.
+    crew = credits.get("crew") or []
+    directors = _unique(member.get("name") for member in crew if member.get("job") == "Director")
+    countries = _unique(country.get("name") for country in details.get("production_countries") or [])
+    release_date = details.get("release_date") or None
+    return {
+        "tmdb_id": details["id"],
+        "title": details.get("title") or "",
+        "original_title": details.get("original_title") or "",
+        "release_date": release_date,
+        "genres": _unique(genre.get("name") for genre in details.get("genres") or []),
+        "directors": directors[:DIRECTORS_KEPT],
+        "cast": _unique(member.get("name") for member in cast)[:CAST_KEPT],
+        "runtime": _positive_or_none(details.get("runtime")),
+        "budget": _positive_or_none(details.get("budget")),
+        "revenue": _positive_or_none(details.get("revenue")),
+        "popularity": details.get("popularity"),
+        "vote_average": details.get("vote_average"),
+        "vote_count": details.get("vote_count"),
+        "original_language": details.get("original_language") or "",
+        "country": countries[0] if countries else "",
+        "production_countries": countries,
+        "poster_path": details.get("poster_path") or "",
+    }
+
+
+def _retry_after(response):
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+class TmdbClient:
+    """One HTTP session per thread (requests.Session is not thread-safe); every call waits for a token."""
+
+    _local = threading.local()
+
+    def __init__(self, *, max_wait_for_slot):
+        self.max_wait_for_slot = max_wait_for_slot
+
+    @property
+    def _http(self):
+        if getattr(self._local, "http", None) is None:
+            self._local.http = requests.Session()
+        return self._local.http
+
+    def search_movie(self, query, year=None):
+        params = {"query": query, "include_adult": "false"}
+        if year:
+            params["year"] = year
+        return search_hits(self._get("/search/movie", params))
+
+    def movie_details(self, tmdb_id):
+        return film_fields(self._get(f"/movie/{int(tmdb_id)}", {"append_to_response": "credits"}))
+
+    def _get(self, path, params):
+        key = settings.TMDB_API_KEY
+        headers = {"Accept": "application/json"}
+        if key.startswith(V4_TOKEN_PREFIX):
+            headers["Authorization"] = f"Bearer {key}"  # keeps the key out of URLs and logs
+        else:
+            params = {**params, "api_key": key}
+        ratelimit.acquire(self.max_wait_for_slot)
+        try:
+            response = self._http.get(
+                settings.TMDB_API_BASE_URL + path,
+                params=params,
+                headers=headers,
+                timeout=settings.TMDB_TIMEOUT_SECONDS,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise TmdbTransientError(f"TMDB unreachable: {type(exc).__name__}") from exc
+        return self._answer(path, response)
+
+    @staticmethod
+    def _answer(path, response):
+        if response.status_code == 200:
+            return response.json()
+        try:
+            message = response.json().get("status_message") or ""
+        except ValueError:
+            message = ""
+        message = f"TMDB {path} answered {response.status_code}: {message}".rstrip(": ")
+        if response.status_code == 401:
+            raise TmdbAuthError(message, 401)
+        if response.status_code == 404:
+            raise TmdbNotFound(message, 404)
+        if response.status_code == 429:
+            retry_after = _retry_after(response)
+            # Every worker backs off, not only this one. Without a hint, a whole window has passed
+            # once the requests that filled it are out of it.
+            ratelimit.penalize(settings.TMDB_RATE_LIMIT_SECONDS if retry_after is None else retry_after)
+            raise TmdbTransientError(message, 429, retry_after)
+        if response.status_code >= 500:
+            raise TmdbTransientError(message, response.status_code, _retry_after(response))
+        raise TmdbError(message, response.status_code)
