@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from movies.models import Movie, Watch
@@ -47,3 +49,19 @@ def test_management_command_reports_what_it_deleted(capsys):
     call_command("cleanup_expired")
 
     assert "Deleted 1 expired session(s)." in capsys.readouterr().out
+
+
+def test_large_sessions_are_deleted_a_few_at_a_time():
+    now = timezone.now()
+    for _ in range(3):
+        make_session_with_viewings(now - timedelta(days=1))
+    Session.objects.update(total_movies=3)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert delete_expired_sessions(now=now, batch_movies=4) == 3
+
+    # A 3-film session fills a 4-movie budget: three batches, one session each.
+    session_deletes = [q for q in queries if q["sql"].startswith(f"DELETE FROM {Session._meta.db_table}")]
+    assert len(session_deletes) == 3
+    assert not Movie.objects.exists()
+    assert not Watch.objects.exists()
