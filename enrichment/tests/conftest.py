@@ -46,3 +46,14 @@ def catalog_film(fake, index):
     """The index-th catalog film as a Letterboxd row would name it: (title, year)."""
     film = sorted(fake.films.values(), key=lambda film: film["id"])[index]
     return film["title"], int(film["release_date"][:4]) if film["release_date"] else None
+
+
+def session_with_movies(films, **session_fields):
+    """An enriching session whose movies are the given (title, year) pairs, counted in total_movies."""
+    from movies.tests.factories import MovieFactory
+    from sessions.tests.factories import SessionFactory
+
+    session = SessionFactory(total_movies=len(films), **session_fields)
+    for title, year in films:
+        MovieFactory(session=session, title=title, year=year)
+    return session

@@ -1,0 +1,80 @@
+"""The token bucket: slots 1/refill apart across processes, proven against the stand-in's counters."""
+
+import multiprocessing
+
+import requests
+
+from enrichment import ratelimit
+from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+from enrichment.tests.conftest import serve
+
+STRICT_PORT = 8722
+LIMIT, WINDOW = 20, 2.0
+PROCESSES, REQUESTS_EACH = 4, 15
+
+
+def test_capacity_plus_a_window_of_refill_stays_within_the_limit(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 40, 10
+    assert ratelimit.CAPACITY + ratelimit.refill_per_second() * 10 <= 40
+
+
+def test_a_full_bucket_lets_one_through_then_spaces_callers_one_slot_apart(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 11, 1
+    ratelimit.reset()
+    waits = []
+
+    for _ in range(4):
+        ratelimit.acquire(max_wait=5, sleep=waits.append)  # record the waits instead of sleeping
+
+    # Nobody slept: each reservation queues behind the previous one, 0.1 s apart.
+    assert [round(wait, 2) for wait in waits] == [0.1, 0.2, 0.3]
+    ratelimit.reset()
+
+
+def test_a_wait_past_the_deadline_reserves_nothing(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 2, 10  # one token per 10 s
+    ratelimit.reset()
+    ratelimit.acquire(max_wait=1)
+    before = ratelimit.state().tokens
+
+    try:
+        ratelimit.acquire(max_wait=1)
+    except ratelimit.RateLimitWaitTooLong as too_long:
+        assert too_long.wait > 9
+    else:
+        raise AssertionError("a second token within 10 s")
+    assert ratelimit.state().tokens >= before
+    ratelimit.reset()
+
+
+def _send_requests(url, results):
+    for _ in range(REQUESTS_EACH):
+        ratelimit.acquire(max_wait=30)
+        response = requests.get(url, params={"query": "Heat", "api_key": DEFAULT_API_KEY}, timeout=5)
+        results.put(response.status_code)
+
+
+def test_processes_sharing_the_bucket_never_exceed_the_stand_ins_window(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = LIMIT, WINDOW
+    ratelimit.reset()
+    fake = FakeTmdb(size=50, limit=LIMIT, window=WINDOW)
+    server = serve(fake, STRICT_PORT)
+    context = multiprocessing.get_context("fork")  # children inherit the overridden settings
+    results = context.Queue()
+    url = f"http://127.0.0.1:{STRICT_PORT}/3/search/movie"
+    try:
+        workers = [context.Process(target=_send_requests, args=(url, results)) for _ in range(PROCESSES)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+        ratelimit.reset()
+
+    statuses = [results.get(timeout=1) for _ in range(PROCESSES * REQUESTS_EACH)]
+    stats = fake.stats()
+    assert stats.get("violations", 0) == 0
+    assert statuses == [200] * (PROCESSES * REQUESTS_EACH)
+    assert stats["max_in_window"] <= LIMIT

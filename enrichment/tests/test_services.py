@@ -1,0 +1,126 @@
+"""Enriching one movie, called directly: matching, extraction and the cross-session cache."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from enrichment import services
+from enrichment.matching import fold_title
+from enrichment.tests.conftest import catalog_film, session_with_movies
+from enrichment.tmdb import TmdbTransientError
+from movies.models import Film, FilmLookup, Movie
+from movies.tests.factories import FilmLookupFactory, MovieFactory
+from sessions.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def new_movie(title="Film", year=2001):
+    return session_with_movies([(title, year)]).movies.get()
+
+
+def enriched(movie):
+    services.enrich_movie(movie.pk)
+    movie.refresh_from_db()
+    return movie
+
+
+def test_a_new_film_costs_two_requests_and_fills_the_movie(fake_tmdb):
+    title, year = catalog_film(fake_tmdb, 20)
+    movie = enriched(new_movie(title, year))
+
+    expected = next(
+        f for f in fake_tmdb.films.values() if f["title"] == title and f["release_date"][:4] == str(year)
+    )
+    assert movie.enrichment_status == Movie.EnrichmentStatus.ENRICHED
+    assert movie.tmdb_id == expected["id"]
+    assert movie.genres == [genre["name"] for genre in expected["genres"]]
+    assert movie.original_language == expected["original_language"]
+    assert movie.enrichment_attempts == 1
+    assert movie.session.enriched_count == 1
+    assert fake_tmdb.stats()["requests"] == 2
+
+
+def test_a_later_session_gets_the_film_from_the_cache_without_a_request(fake_tmdb):
+    title, year = catalog_film(fake_tmdb, 21)
+    first = enriched(new_movie(title, year))
+    fake_tmdb.reset()
+
+    # Same film, typed differently, in another session.
+    second = enriched(new_movie(title.upper(), year))
+
+    assert second.tmdb_id == first.tmdb_id and second.cast == first.cast
+    assert fake_tmdb.stats().get("requests", 0) == 0
+
+
+def test_an_unknown_title_is_not_found_after_every_search_and_remembered(fake_tmdb):
+    movie = enriched(new_movie("A Film Nobody Made", 1990))
+    assert movie.enrichment_status == Movie.EnrichmentStatus.NOT_FOUND
+    assert movie.session.not_found_count == 1
+    assert fake_tmdb.stats()["search"] == 4  # the year, either side, then none
+
+    fake_tmdb.reset()
+    again = enriched(new_movie("A Film Nobody Made", 1990))
+    assert again.enrichment_status == Movie.EnrichmentStatus.NOT_FOUND
+    assert fake_tmdb.stats().get("requests", 0) == 0
+
+
+def test_a_year_off_by_one_still_matches(fake_tmdb):
+    title, year = catalog_film(fake_tmdb, 22)
+    movie = enriched(new_movie(title, year + 1))
+    assert movie.enrichment_status == Movie.EnrichmentStatus.ENRICHED
+    # The stated year finds nothing, the year before finds it, then one details request.
+    assert (fake_tmdb.stats()["search"], fake_tmdb.stats()["details"]) == (2, 1)
+
+
+def test_a_popular_remake_from_another_decade_is_not_taken(fake_tmdb):
+    remake = next(film for film in fake_tmdb.films.values() if film["id"] >= 90_000)
+    original = next(f for f in fake_tmdb.films.values() if f["title"] == remake["title"] and f["id"] < 90_000)
+    movie = enriched(new_movie(original["title"], int(original["release_date"][:4])))
+    assert movie.tmdb_id == original["id"]
+
+
+def test_an_expired_lookup_is_searched_again(fake_tmdb):
+    title, year = catalog_film(fake_tmdb, 23)
+    FilmLookupFactory(
+        normalized_title=fold_title(title), year=year, film=None, expires_at=timezone.now() - timedelta(1)
+    )
+    movie = enriched(new_movie(title, year))
+    assert movie.enrichment_status == Movie.EnrichmentStatus.ENRICHED
+    assert FilmLookup.objects.get(normalized_title=fold_title(title), year=year).film_id == movie.tmdb_id
+
+
+def test_a_finished_movie_is_left_alone(fake_tmdb):
+    movie = MovieFactory(enrichment_status=Movie.EnrichmentStatus.NOT_FOUND, session__total_movies=1)
+    assert services.enrich_movie(movie.pk) == Movie.EnrichmentStatus.NOT_FOUND
+    assert fake_tmdb.stats().get("requests", 0) == 0
+
+
+def test_the_last_transient_error_fails_the_movie_and_keeps_the_error(fake_tmdb, settings):
+    settings.TMDB_MAX_ATTEMPTS = 2
+    movie = new_movie()
+    error = TmdbTransientError("TMDB /search/movie answered 503", 503)
+
+    assert services.record_transient_error(movie.pk, error) == (None, 1)
+    assert services.record_transient_error(movie.pk, error) == (Movie.EnrichmentStatus.FAILED, 2)
+
+    movie.refresh_from_db()
+    assert (movie.enrichment_status, movie.enrichment_attempts) == (Movie.EnrichmentStatus.FAILED, 2)
+    assert "503" in movie.enrichment_error
+    assert Session.objects.get(pk=movie.session_id).failed_count == 1
+
+
+def test_retry_delay_doubles_and_honours_retry_after(settings):
+    settings.TMDB_RETRY_BACKOFF_SECONDS = 5
+    assert 5 <= services.retry_delay(1) <= 10
+    assert 20 <= services.retry_delay(3) <= 25
+    assert services.retry_delay(1, retry_after=60) == 60
+    assert services.retry_delay(20) == services.MAX_RETRY_DELAY_SECONDS
+
+
+def test_dispatching_a_session_without_pending_movies_completes_it(fake_tmdb):
+    movie = MovieFactory(enrichment_status=Movie.EnrichmentStatus.ENRICHED, session__total_movies=1)
+    assert services.dispatch_enrichment(movie.session_id) == 0
+    assert Session.objects.get(pk=movie.session_id).status == Session.Status.COMPLETED
+    assert not Film.objects.exists()
