@@ -2,7 +2,9 @@
 
 import celery.contrib.testing.tasks  # noqa: F401  registers celery.ping for start_worker
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
 from config.celery_app import app as celery_app
 
@@ -24,3 +26,16 @@ def celery_worker(transactional_db):
         loglevel="WARNING",
     ) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def fresh_api_rate_limits():
+    """Each test starts with no API requests counted, whatever earlier tests sent."""
+    throttle_cache = settings.CACHES["throttle"]
+    client = redis.Redis.from_url(throttle_cache["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{throttle_cache['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -1,5 +1,7 @@
 """Writes on sessions."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -141,3 +143,71 @@ def _delete_sessions(ids):
         )
         cursor.execute(f"DELETE FROM {movie} WHERE session_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {session} WHERE id = ANY(%s)", [ids])
+
+
+# Reads push a session's expiry forward, but write at most this often, so polling stays a read.
+EXPIRY_EXTENSION_INTERVAL = timedelta(hours=1)
+
+
+def extend_session_expiry(session, *, now=None):
+    """Move expires_at to now + TTL if the last extension is over an hour old; True if it wrote.
+
+    The UPDATE repeats the age test, so of many concurrent readers only one writes.
+    A queryset update leaves updated_at alone: a read does not look like new data.
+    """
+    now = now or timezone.now()
+    stale_before = now - EXPIRY_EXTENSION_INTERVAL
+    if session.last_accessed > stale_before:
+        return False
+    expires_at = now + timedelta(days=settings.SESSION_TTL_DAYS)
+    updated = Session.objects.filter(pk=session.pk, last_accessed__lte=stale_before).update(
+        last_accessed=now, expires_at=expires_at
+    )
+    if updated:
+        session.last_accessed, session.expires_at = now, expires_at
+    return bool(updated)
+
+
+def delete_session(session):
+    """Delete a session with its movies and viewings."""
+    with transaction.atomic():
+        _delete_sessions([session.pk])
+
+
+def create_session_from_export(*, movies, metadata):
+    """Recreate a session from an export of this API (already validated), without asking TMDB again.
+
+    Movies keep their TMDB data: enriched and not-found films count as processed. Films the
+    export left pending or failed are enriched anew, like an upload's; with none, the session
+    is completed at once.
+    """
+    processed = {Movie.EnrichmentStatus.ENRICHED, Movie.EnrichmentStatus.NOT_FOUND}
+    for movie in movies:
+        if movie["enrichment_status"] not in processed:
+            movie["enrichment_status"] = Movie.EnrichmentStatus.PENDING
+    statuses = [movie["enrichment_status"] for movie in movies]
+    pending = statuses.count(Movie.EnrichmentStatus.PENDING)
+    with transaction.atomic():
+        session = Session.objects.create(
+            status=Session.Status.ENRICHING if pending else Session.Status.COMPLETED,
+            completed_at=None if pending else timezone.now(),
+            total_movies=len(movies),
+            enriched_count=statuses.count(Movie.EnrichmentStatus.ENRICHED),
+            not_found_count=statuses.count(Movie.EnrichmentStatus.NOT_FOUND),
+            upload_metadata=metadata,
+        )
+        viewings_of = [movie.pop("watches", []) for movie in movies]
+        stored = Movie.objects.bulk_create(
+            [Movie(session=session, **movie) for movie in movies], batch_size=BULK_BATCH_SIZE
+        )
+        Watch.objects.bulk_create(
+            [
+                Watch(movie=movie, **viewing)
+                for movie, viewings in zip(stored, viewings_of, strict=True)
+                for viewing in viewings
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
+        if pending:
+            session_ready_for_enrichment.send(sender=Session, session_id=session.id)
+    return session

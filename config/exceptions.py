@@ -1,0 +1,61 @@
+"""One JSON error shape for every 4xx and 5xx: ``{"detail": "...", ...}``.
+
+The single-page app shows ``detail``; validation errors also carry ``errors``,
+the per-field messages. DRF views go through ``api_exception_handler``; the
+Django handlers cover what never reaches a DRF view (unknown paths, crashes).
+"""
+
+from django.http import JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, with every body reduced to one ``detail`` string (headers such as Retry-After kept)."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django answers it with handler500
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": first_message(response.data), "errors": response.data}
+    elif not isinstance(response.data, dict) or "detail" not in response.data:
+        response.data = {"detail": first_message(response.data)}
+    else:
+        response.data = {**response.data, "detail": str(response.data["detail"])}
+    return response
+
+
+def first_message(errors):
+    """The first message of a DRF error structure, prefixed by its field when there is one."""
+    field = None
+    while not isinstance(errors, str):
+        if isinstance(errors, dict):
+            if not errors:
+                return "Invalid request."
+            key, errors = next(iter(errors.items()))
+            if field is None and key not in ("non_field_errors", "detail"):
+                field = key
+        elif isinstance(errors, list | tuple) and errors:
+            errors = errors[0]
+        else:
+            return "Invalid request."
+    return f"{field}: {errors}" if field else str(errors)
+
+
+def _error(status, detail):
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(400, "Bad request.")
+
+
+def permission_denied(request, exception=None):
+    return _error(403, "Permission denied.")
+
+
+def not_found(request, exception=None):
+    return _error(404, "Not found.")
+
+
+def server_error(request):
+    return _error(500, "Internal server error.")

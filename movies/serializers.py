@@ -1,0 +1,158 @@
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from movies.models import Movie, Watch
+from sessions.models import Session
+
+EXPORT_FORMAT = "letterboxd-stats-session"
+EXPORT_VERSION = 1
+
+# What a movie is, besides its database id: from the export files, then from TMDB.
+MOVIE_FIELDS = [
+    "title",
+    "year",
+    "letterboxd_uri",
+    "rating",
+    "watched_date",
+    "marked_watched_on",
+    "rewatch",
+    "tags",
+    "review",
+    "liked",
+    "enrichment_status",
+    "enriched_at",
+    "tmdb_id",
+    "genres",
+    "directors",
+    "cast",
+    "runtime",
+    "budget",
+    "revenue",
+    "popularity",
+    "vote_average",
+    "vote_count",
+    "original_language",
+    "country",
+    "production_countries",
+    "poster_path",
+]
+
+
+class RatingField(serializers.DecimalField):
+    """Stars from 0.5 to 5 in half steps, written as a JSON number."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=2,
+            decimal_places=1,
+            min_value=Decimal("0.5"),
+            max_value=Decimal(5),
+            coerce_to_string=False,
+            allow_null=True,
+            required=False,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if (value * 2) % 1:
+            raise serializers.ValidationError("Ratings go in half stars.")
+        return value
+
+
+class ViewingSerializer(serializers.ModelSerializer):
+    rating = RatingField()
+
+    class Meta:
+        model = Watch
+        fields = ["watched_date", "logged_date", "rating", "rewatch", "tags", "review", "letterboxd_uri"]
+
+
+class MovieSerializer(serializers.ModelSerializer):
+    rating = RatingField()
+    tmdb_enriched = serializers.BooleanField(read_only=True)
+    viewings = ViewingSerializer(source="watches", many=True, read_only=True)
+
+    class Meta:
+        model = Movie
+        fields = ["id", *MOVIE_FIELDS, "tmdb_enriched", "enrichment_error", "viewings"]
+        read_only_fields = fields
+
+
+class UnenrichedMovieSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movie
+        fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "enrichment_attempts"]
+        fields += ["enrichment_error"]
+        read_only_fields = fields
+
+
+class SessionStatusSerializer(serializers.ModelSerializer):
+    session_id = serializers.UUIDField(source="id", read_only=True)
+    processed_count = serializers.IntegerField(read_only=True)
+    progress_percent = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["session_id", "status", "total_movies", "enriched_count", "not_found_count", "failed_count"]
+        fields += ["processed_count", "progress_percent", "created_at", "expires_at", "error_message"]
+        read_only_fields = fields
+
+
+class SessionDetailSerializer(SessionStatusSerializer):
+    metadata = serializers.JSONField(source="upload_metadata", read_only=True)
+
+    class Meta(SessionStatusSerializer.Meta):
+        fields = [*SessionStatusSerializer.Meta.fields, "updated_at", "enrichment_started_at"]
+        fields += ["completed_at", "last_accessed", "metadata"]
+        read_only_fields = fields
+
+
+# --- Export and import: one document, written by export, read back by import ----
+
+
+class ExportedMovieSerializer(serializers.ModelSerializer):
+    rating = RatingField()
+    viewings = ViewingSerializer(source="watches", many=True, required=False)
+
+    class Meta:
+        model = Movie
+        fields = ["key", *MOVIE_FIELDS, "viewings"]
+        extra_kwargs = {"key": {"required": False}}
+
+    def validate(self, attrs):
+        if attrs.get("enrichment_status") == Movie.EnrichmentStatus.ENRICHED and not attrs.get("tmdb_id"):
+            raise serializers.ValidationError("An enriched movie needs its tmdb_id.")
+        # Letterboxd leaves some films without a URI: such rows merge on their title and year.
+        attrs.setdefault("key", attrs.get("letterboxd_uri") or f"{attrs['title']} ({attrs.get('year')})")
+        return attrs
+
+
+class ExportedSessionSerializer(serializers.ModelSerializer):
+    metadata = serializers.DictField(source="upload_metadata", required=False, default=dict)
+
+    class Meta:
+        model = Session
+        fields = ["created_at", "status", "total_movies", "enriched_count", "not_found_count", "failed_count"]
+        fields += ["metadata"]
+        read_only_fields = [name for name in fields if name != "metadata"]
+
+
+class SessionExportSerializer(serializers.Serializer):
+    """A whole session: its movies with their viewings and TMDB data."""
+
+    format = serializers.ChoiceField(choices=[EXPORT_FORMAT])
+    version = serializers.ChoiceField(choices=[EXPORT_VERSION])
+    exported_at = serializers.DateTimeField(read_only=True)
+    session = ExportedSessionSerializer()
+    movies = ExportedMovieSerializer(many=True)
+
+    def validate_movies(self, movies):
+        if len(movies) > settings.UPLOAD_MAX_ROWS:
+            raise serializers.ValidationError(f"At most {settings.UPLOAD_MAX_ROWS} movies.")
+        keys = [movie["key"] for movie in movies]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError("Each film may appear once (same URI, or same title and year).")
+        return movies

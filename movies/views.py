@@ -1,0 +1,221 @@
+"""The single-page app's API: one session's details, progress, movies, statistics and exports.
+
+Sessions are anonymous: the unguessable id is the capability, so there is no
+authentication and no endpoint lists sessions. Every lookup answers the same 404
+for an id that is malformed, unknown, expired or deleted.
+"""
+
+from types import SimpleNamespace
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework import status as http_status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from movies import selectors
+from movies.csv_export import movies_csv
+from movies.filters import MovieFilter
+from movies.models import Movie
+from movies.pagination import MoviePagination
+from movies.serializers import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    MovieSerializer,
+    SessionDetailSerializer,
+    SessionExportSerializer,
+    SessionStatusSerializer,
+    UnenrichedMovieSerializer,
+)
+from sessions.selectors import get_live_session
+from sessions.services import create_session_from_export, delete_session, extend_session_expiry
+
+SESSION_NOT_FOUND = "Session not found."
+SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+NOT_FOUND = OpenApiResponse(description="Unknown, malformed, expired or deleted session id.")
+ANY_OBJECT = OpenApiTypes.OBJECT
+
+
+class SessionLookupMixin:
+    """The session named in the URL; every read also extends its life (writing at most hourly)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    lookup_url_kwarg = "session_id"
+    # Anything but a slash, so that a malformed id meets the same 404 as an unknown one.
+    lookup_value_regex = "[^/]+"
+
+    def get_session(self):
+        session = get_live_session(self.kwargs["session_id"])
+        if session is None:
+            raise NotFound(SESSION_NOT_FOUND)
+        extend_session_expiry(session)
+        return session
+
+
+class ExportFormatNegotiation(DefaultContentNegotiation):
+    """On export, `?format=` names the file type, not the response renderer."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
+@extend_schema(parameters=[SESSION_ID])
+class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
+    @extend_schema(responses={200: SessionDetailSerializer, 404: NOT_FOUND})
+    def retrieve(self, request, session_id):
+        return Response(SessionDetailSerializer(self.get_session()).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def destroy(self, request, session_id):
+        delete_session(self.get_session())
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Enrichment progress (poll this)",
+        responses={200: SessionStatusSerializer, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def status(self, request, session_id):
+        return Response(SessionStatusSerializer(self.get_session()).data)
+
+    @extend_schema(
+        summary="Statistics of the session's films and viewings",
+        description="Computed by the database and cached until enrichment changes the session.",
+        responses={200: ANY_OBJECT, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def analytics(self, request, session_id):
+        session = self.get_session()
+        return Response({"session_id": session.pk, **selectors.session_analytics(session)})
+
+    @extend_schema(
+        summary="The whole session, as JSON (importable) or CSV (one row per film)",
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "csv"], default="json", description="File type.")
+        ],
+        responses={
+            (200, "application/json"): SessionExportSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=ExportFormatNegotiation)
+    def export(self, request, session_id):
+        file_type = request.query_params.get("format", "json")
+        if file_type not in ("json", "csv"):
+            raise ValidationError({"format": "Must be json or csv."})
+        session = self.get_session()
+        document = SessionExportSerializer(
+            {
+                "format": EXPORT_FORMAT,
+                "version": EXPORT_VERSION,
+                "exported_at": timezone.now(),
+                "session": session,
+                "movies": selectors.session_movies(session),
+            }
+        ).data
+        filename = f"letterboxd-stats-{session.pk}.{file_type}"
+        if file_type == "csv":
+            response = HttpResponse(movies_csv(document["movies"]), content_type="text/csv; charset=utf-8")
+        else:
+            response = Response(document)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @extend_schema(
+        summary="Recreate a session from a JSON export",
+        description="Films carrying TMDB data are not looked up again; others are enriched anew.",
+        request=SessionExportSerializer,
+        responses={201: SessionStatusSerializer, 400: OpenApiResponse(description="Not a valid export.")},
+        parameters=[],
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_export(self, request):
+        document = SessionExportSerializer(data=request.data)
+        document.is_valid(raise_exception=True)
+        data = document.validated_data
+        metadata = {
+            **data["session"]["upload_metadata"],
+            "imported_at": timezone.now().isoformat(),
+        }
+        session = create_session_from_export(movies=data["movies"], metadata=metadata)
+        return Response(SessionStatusSerializer(session).data, status=http_status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[SESSION_ID], responses={200: MovieSerializer(many=True), 404: NOT_FOUND})
+class SessionMoviesViewSet(SessionLookupMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A session's movies, each with its viewings: filtered, ordered, a page at a time."""
+
+    serializer_class = MovieSerializer
+    pagination_class = MoviePagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MovieFilter
+    queryset = Movie.objects.none()  # tells the schema generator the model; requests use get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.session_movies(self.get_session())
+
+
+@extend_schema(parameters=[SESSION_ID])
+class VerificationViewSet(SessionLookupMixin, viewsets.ViewSet):
+    """Quick checks of enrichment for developers: /api/test/session/{id}/..."""
+
+    @extend_schema(responses={200: ANY_OBJECT, 404: NOT_FOUND})
+    @action(detail=True, methods=["get"], url_path="movies-summary")
+    def movies_summary(self, request, session_id):
+        session = self.get_session()
+        movies = selectors.movies_summary(session)
+        return Response(
+            {
+                "session_id": session.pk,
+                "total_movies": session.total_movies,
+                "movies": MovieSerializer(movies, many=True).data,
+            }
+        )
+
+    @extend_schema(responses={200: ANY_OBJECT, 404: NOT_FOUND})
+    @action(detail=True, methods=["get"], url_path="enrichment-stats")
+    def enrichment_stats(self, request, session_id):
+        session = self.get_session()
+        return Response(
+            {
+                "session_id": session.pk,
+                "status": session.status,
+                "progress_percent": session.progress_percent,
+                **selectors.enrichment_stats(session),
+            }
+        )
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "UnenrichedMovies",
+                {
+                    "session_id": serializers.UUIDField(),
+                    "total_unenriched": serializers.IntegerField(),
+                    "movies": UnenrichedMovieSerializer(many=True),
+                },
+            ),
+            404: NOT_FOUND,
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="unenriched-movies")
+    def unenriched_movies(self, request, session_id):
+        session = self.get_session()
+        movies, total = selectors.unenriched_movies(session)
+        return Response(
+            {
+                "session_id": session.pk,
+                "total_unenriched": total,
+                "movies": UnenrichedMovieSerializer(movies, many=True).data,
+            }
+        )
