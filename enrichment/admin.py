@@ -1,0 +1,80 @@
+"""Operators' actions that need the enrichment app, added to the session and film cache admins.
+
+sessions/ and movies/ never import enrichment, so their admins are extended here and
+registered again in their place (this app's admin module is loaded after theirs).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+
+from enrichment.operations import SessionStillEnriching, reenrich_session, refresh_films
+from movies.admin import FilmAdmin
+from movies.models import Film
+from sessions.admin import SessionAdmin
+from sessions.models import Session
+
+
+class ReEnrichActionForm(helpers.ActionForm):
+    force = forms.BooleanField(required=False, label="even sessions still enriching")
+
+
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class ReEnrichSessionAdmin(SessionAdmin):
+    action_form = ReEnrichActionForm
+    actions = ("reenrich_all", "retry_problems")
+
+    def has_reenrich_permission(self, request):
+        return request.user.has_perm("upload_sessions.change_session")
+
+    @admin.action(description="Re-enrich selected sessions (every movie)", permissions=["reenrich"])
+    def reenrich_all(self, request, queryset):
+        self._reenrich(request, queryset, only_problems=False)
+
+    @admin.action(description="Retry failed and not-found movies only", permissions=["reenrich"])
+    def retry_problems(self, request, queryset):
+        self._reenrich(request, queryset, only_problems=True)
+
+    def _reenrich(self, request, queryset, *, only_problems):
+        force = bool(request.POST.get("force"))
+        queued, sessions, refused = 0, 0, []
+        for session_id in queryset.values_list("pk", flat=True):
+            try:
+                queued += reenrich_session(session_id, only_problems=only_problems, force=force)
+                sessions += 1
+            except SessionStillEnriching:
+                refused.append(str(session_id))
+        self.message_user(request, f"Queued {queued} movie(s) of {sessions} session(s) for enrichment.")
+        if refused:
+            self.message_user(
+                request,
+                f"Still enriching, not re-queued: {', '.join(refused)}. "
+                "Tick “even sessions still enriching” to re-queue them anyway.",
+                messages.WARNING,
+            )
+
+
+admin.site.unregister(Film)
+
+
+@admin.register(Film)
+class RefreshFilmAdmin(FilmAdmin):
+    actions = ("refresh_from_tmdb",)
+
+    def has_refresh_permission(self, request):
+        return request.user.has_perm("movies.change_film")
+
+    @admin.action(description="Refresh selected films from TMDB", permissions=["refresh"])
+    def refresh_from_tmdb(self, request, queryset):
+        result = refresh_films(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            f"Refreshed {result.refreshed} film(s); {result.gone} no longer on TMDB (removed from the "
+            f"cache); {result.failed} failed for now; {result.skipped} skipped.",
+            messages.WARNING if result.failed or result.skipped else messages.SUCCESS,
+        )
+        if result.error:
+            self.message_user(request, result.error, messages.ERROR)
