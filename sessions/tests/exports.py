@@ -201,17 +201,19 @@ class LetterboxdExport:
 
 
 def generated_export(film_count, diary_count):
-    """A plain export of many films, for volume: every film rated, one in three liked, some rewatched."""
+    """A plain export of many films, for volume: every film rated, one in three liked, and
+    diary entries over two thirds of the films, so that the rest of the entries are rewatches."""
     export = LetterboxdExport()
     films = [
         export.film(rating=rating_text(1 + n % 10), liked=n % 3 == 0, watched_on=f"2021-{1 + n % 12:02d}-15")
         for n in range(film_count)
     ]
+    viewed = max(1, film_count * 2 // 3)
     for n in range(diary_count):
         export.viewing(
-            films[n % film_count],
+            films[n % viewed],
             rating=rating_text(1 + n % 10),
-            rewatch=n >= film_count,
+            rewatch=n >= viewed,
             tags="cinema, friends" if n % 4 == 0 else "",
             review=f"Thoughts on viewing {n}.\nSecond paragraph, with a comma." if n % 10 == 0 else "",
         )

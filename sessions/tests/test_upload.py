@@ -9,7 +9,7 @@ import pytest
 from movies.models import Movie, Watch
 from sessions.models import Session
 from sessions.signals import session_ready_for_enrichment
-from sessions.tests.exports import PROFILE_EMAIL, ExportFilmFactory, LetterboxdExport
+from sessions.tests.exports import PROFILE_EMAIL, ExportFilmFactory, LetterboxdExport, generated_export
 from sessions.tests.helpers import stored_films, stored_viewings
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,18 @@ def test_a_failure_while_storing_leaves_nothing_behind(client):
 
     assert response.status_code == 500
     assert (Session.objects.count(), Movie.objects.count(), Watch.objects.count()) == (0, 0, 0)
+
+
+def test_a_large_export_keeps_every_viewing_with_its_own_film(client):
+    export = generated_export(film_count=2500, diary_count=2200)
+
+    response = upload(client, [export.zip_upload()])
+
+    assert response.status_code == 201
+    session_id = response.json()["session_id"]
+    expected = sorted((entry.film.uri, entry.uri) for entry in export.diary)
+    stored = sorted(
+        Watch.objects.filter(movie__session_id=session_id).values_list("movie__key", "letterboxd_uri")
+    )
+    assert stored == expected
+    assert Movie.objects.filter(session_id=session_id).count() == 2500
