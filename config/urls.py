@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^api/upload/?$", UploadView.as_view(), name="upload"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/admin/", include("enrichment.staff_urls")),
     path("api/", include("movies.urls")),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",  # tokens for the staff operations API
     "django_filters",
     "drf_spectacular",
     "sessions.apps.UploadSessionsConfig",

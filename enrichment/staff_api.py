@@ -1,0 +1,94 @@
+"""The staff-only operations API: worker status, a session's movie errors, re-enrich a session.
+
+Only staff users (``is_staff``), by session cookie or ``Authorization: Token <key>``
+(``manage.py drf_create_token <user>``). Anonymous callers get 401, other users 403,
+neither any data.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enrichment import monitoring
+from enrichment.operations import SessionStillEnriching, reenrich_session
+from movies.models import Movie
+from movies.pagination import MoviePagination
+from sessions.models import Session
+
+
+class StaffOnly:
+    # Token first: its WWW-Authenticate header turns "not logged in" into a 401.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAdminUser]
+
+
+class WorkerStatusView(StaffOnly, APIView):
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, summary="Workers alive, queue, TMDB budget, sessions enriching"
+    )
+    def get(self, request):
+        return Response(monitoring.worker_status())
+
+
+class MovieErrorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movie
+        fields = [
+            "id",
+            "title",
+            "year",
+            "letterboxd_uri",
+            "enrichment_status",
+            "enrichment_attempts",
+            "enrichment_error",
+        ]
+
+
+def existing_session(session_id):
+    # Operators may look at an expired session the cleanup has not reached yet.
+    if not Session.objects.filter(pk=session_id).exists():
+        raise NotFound("No such session.")
+    return session_id
+
+
+@extend_schema(summary="A session's failed and not-found movies with their last error")
+class SessionErrorsView(StaffOnly, ListAPIView):
+    serializer_class = MovieErrorSerializer
+    pagination_class = MoviePagination
+
+    def get_queryset(self):
+        return monitoring.session_errors(existing_session(self.kwargs["session_id"]))
+
+
+class ReEnrichRequestSerializer(serializers.Serializer):
+    only_problems = serializers.BooleanField(default=False, help_text="only failed and not-found movies")
+    force = serializers.BooleanField(default=False, help_text="even if the session is still enriching")
+
+
+class ReEnrichAnswerSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    queued = serializers.IntegerField(help_text="movies queued for enrichment")
+
+
+class ReEnrichView(StaffOnly, APIView):
+    @extend_schema(
+        request=ReEnrichRequestSerializer,
+        responses={202: ReEnrichAnswerSerializer},
+        summary="Reset a session's movies and queue them again",
+    )
+    def post(self, request, session_id):
+        options = ReEnrichRequestSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        try:
+            queued = reenrich_session(session_id, **options.validated_data)
+        except Session.DoesNotExist:
+            raise NotFound("No such session.") from None
+        except SessionStillEnriching as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"session_id": session_id, "queued": queued}, status=status.HTTP_202_ACCEPTED)
