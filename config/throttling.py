@@ -4,30 +4,51 @@ Reads (GET, HEAD, OPTIONS) and writes (uploads, imports, deletes) have their own
 budgets: writes are far stricter, since an upload parses a whole export and
 starts TMDB work. Limits come from settings API_READ_RATE_LIMIT and
 API_WRITE_RATE_LIMIT as (requests, seconds), read at request time.
+
+A fixed-window counter: one INCR and EXPIRE in a single round trip per request.
+DRF's own throttles keep a list of every request time in the cache and rewrite
+it on each request, which costs more the higher the limit, and status polling
+needs a high one. The price: a client may send up to twice its budget across a
+window boundary.
 """
 
+import functools
+import time
+
+import redis
 from django.conf import settings
-from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 
-class _MethodRateThrottle(SimpleRateThrottle):
-    cache = caches["throttle"]
+@functools.cache
+def _redis(location):
+    return redis.Redis.from_url(location)  # thread-safe, with its own connection pool
+
+
+class _MethodRateThrottle(BaseThrottle):
+    scope = None
     setting_name = None
-
-    def __init__(self):
-        # The rate is read per request (not at import) so settings overrides apply.
-        self.num_requests, self.duration = getattr(settings, self.setting_name)
-        self.rate = f"{self.num_requests}/{self.duration}s"
 
     def applies_to(self, request):
         raise NotImplementedError
 
-    def get_cache_key(self, request, view):
+    def allow_request(self, request, view):
         if not self.applies_to(request):
-            return None  # not counted by this throttle
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+            return True
+        limit, seconds = getattr(settings, self.setting_name)
+        now = time.time()
+        window = int(now // seconds)
+        self.retry_after = (window + 1) * seconds - now
+        key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{self.scope}:{self.get_ident(request)}:{window}"
+        pipeline = _redis(settings.CACHES["throttle"]["LOCATION"]).pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, int(seconds) + 1, nx=True)
+        count, _ = pipeline.execute()
+        return count <= limit
+
+    def wait(self):
+        return self.retry_after
 
 
 class ReadRateThrottle(_MethodRateThrottle):
