@@ -9,6 +9,16 @@ from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
 ERROR_STATUSES = (Status.FAILED, Status.NOT_FOUND)
+# What the errors endpoint shows of each such movie.
+ERROR_FIELDS = (
+    "id",
+    "title",
+    "year",
+    "letterboxd_uri",
+    "enrichment_status",
+    "enrichment_attempts",
+    "enrichment_error",
+)
 # The status page lists this many enriching sessions, the longest running first.
 LISTED_ENRICHING_SESSIONS = 20
 
@@ -60,13 +70,5 @@ def session_errors(session_id):
     return (
         Movie.objects.filter(session_id=session_id, enrichment_status__in=ERROR_STATUSES)
         .order_by("enrichment_status", "title", "pk")
-        .only(
-            "id",
-            "title",
-            "year",
-            "letterboxd_uri",
-            "enrichment_status",
-            "enrichment_attempts",
-            "enrichment_error",
-        )
+        .only(*ERROR_FIELDS)
     )

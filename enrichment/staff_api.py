@@ -39,15 +39,7 @@ class WorkerStatusView(StaffOnly, APIView):
 class MovieErrorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
-        fields = [
-            "id",
-            "title",
-            "year",
-            "letterboxd_uri",
-            "enrichment_status",
-            "enrichment_attempts",
-            "enrichment_error",
-        ]
+        fields = monitoring.ERROR_FIELDS
 
 
 def existing_session(session_id):

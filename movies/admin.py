@@ -10,23 +10,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from movies.models import Film, FilmLookup, Movie, Watch
+from sessions.admin import ReadOnlyAdminMixin
 
 TMDB_FILM_PAGE = "https://www.themoviedb.org/movie/{}"
 
 
-def tmdb_link(tmdb_id):
-    return format_html('<a href="{}">{}</a>', TMDB_FILM_PAGE.format(tmdb_id), tmdb_id) if tmdb_id else "-"
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class TmdbLinkMixin:
+    @admin.display(description="TMDB", ordering="tmdb_id")
+    def tmdb(self, obj):
+        if not obj.tmdb_id:
+            return "-"
+        return format_html('<a href="{}">{}</a>', TMDB_FILM_PAGE.format(obj.tmdb_id), obj.tmdb_id)
 
 
 class WatchInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -36,7 +30,7 @@ class WatchInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Movie)
-class MovieAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MovieAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
     list_display = ("title", "year", "enrichment_status", "enrichment_attempts", "tmdb", "session_link")
     list_filter = ("enrichment_status",)
     search_fields = ("title",)
@@ -53,13 +47,9 @@ class MovieAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         url = reverse("admin:upload_sessions_session_change", args=[movie.session_id])
         return format_html('<a href="{}">{}</a>', url, movie.session_id)
 
-    @admin.display(description="TMDB", ordering="tmdb_id")
-    def tmdb(self, movie):
-        return tmdb_link(movie.tmdb_id)
-
 
 @admin.register(Film)
-class FilmAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FilmAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
     list_display = ("title", "release_date", "tmdb", "runtime", "fetched_at")
     search_fields = ("title", "original_title")
     ordering = ("-fetched_at",)
@@ -72,10 +62,6 @@ class FilmAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if search_term.strip().isdigit():
             found |= queryset.filter(tmdb_id=int(search_term))
         return found, may_have_duplicates
-
-    @admin.display(description="TMDB", ordering="tmdb_id")
-    def tmdb(self, film):
-        return tmdb_link(film.tmdb_id)
 
 
 @admin.register(FilmLookup)

@@ -36,6 +36,19 @@ def session_movies_url(session_id, **filters):
     return f"{reverse('admin:movies_movie_changelist')}?{query}"
 
 
+class ReadOnlyAdminMixin:
+    """Operators look, and act through actions: the upload and the enrichment tasks write these rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HasProblemsFilter(admin.SimpleListFilter):
     title = "has failures"
     parameter_name = "has_failures"
@@ -64,7 +77,7 @@ class FirstMoviesFormSet(BaseInlineFormSet):
         return self._first_movies
 
 
-class SessionMovieInline(admin.TabularInline):
+class SessionMovieInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Movie
     formset = FirstMoviesFormSet
     fields = readonly_fields = (
@@ -79,15 +92,6 @@ class SessionMovieInline(admin.TabularInline):
     show_change_link = False
     verbose_name_plural = f"Movies (the first {SESSION_PAGE_MOVIES}, problems first)"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="title")
     def movie_link(self, movie):
         return format_html(
@@ -96,7 +100,7 @@ class SessionMovieInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "status",
@@ -130,17 +134,6 @@ class SessionAdmin(admin.ModelAdmin):
         "upload_metadata",
     )
     inlines = (SessionMovieInline,)
-
-    # Counters and states are written by the upload and the enrichment tasks only;
-    # an operator changes them through actions, never by editing fields.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         # A whole id finds its session through the primary key; a fragment searches the ids' text.

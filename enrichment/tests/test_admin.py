@@ -28,27 +28,25 @@ def run_action(client, url, action, objects, **extra):
     return [str(message) for message in response.context["messages"]]
 
 
+@pytest.mark.parametrize(
+    ("action", "queued", "tmdb_requests"),
+    [
+        ("retry_problems", 2, 4),  # search and details for the failed and the not-found film
+        ("reenrich_all", 4, 8),  # every film asked again
+    ],
+)
 @pytest.mark.django_db(transaction=True)
-def test_retry_action_requeues_problem_movies_and_a_worker_finishes_them(admin_client, tmdb, celery_worker):
+def test_actions_requeue_movies_and_a_worker_finishes_them(
+    admin_client, tmdb, celery_worker, action, queued, tmdb_requests
+):
     session = catalog_session(tmdb, 2)
 
-    messages = run_action(admin_client, SESSIONS, "retry_problems", [session])
+    messages = run_action(admin_client, SESSIONS, action, [session])
 
-    assert messages == ["Queued 2 movie(s) of 1 session(s) for enrichment."]
+    assert messages == [f"Queued {queued} movie(s) of 1 session(s) for enrichment."]
     session = wait_until_completed(session)
     assert (session.enriched_count, session.failed_count, session.not_found_count) == (4, 0, 0)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_re_enrich_action_requeues_every_movie_and_a_worker_finishes_them(admin_client, tmdb, celery_worker):
-    session = catalog_session(tmdb, 2)
-
-    messages = run_action(admin_client, SESSIONS, "reenrich_all", [session])
-
-    assert messages == ["Queued 4 movie(s) of 1 session(s) for enrichment."]
-    session = wait_until_completed(session)
-    assert session.enriched_count == 4
-    assert tmdb.stats()["requests"] == 8  # every film asked again: search and details
+    assert tmdb.stats()["requests"] == tmdb_requests
 
 
 @pytest.mark.django_db
