@@ -211,6 +211,11 @@ def generate_catalog(seed=7, size=3000):
     return films
 
 
+def letterboxd_row(film):
+    """(title, year) of a catalog film as a Letterboxd export names it."""
+    return film["title"], int(film["release_date"][:4]) if film["release_date"] else None
+
+
 def search_result(film):
     """A film as search/movie lists it."""
     keys = (

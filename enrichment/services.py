@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from celery import chord, signature
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from enrichment.matching import best_hit, fold_title, search_years
@@ -46,37 +46,94 @@ SKIPPED = "skipped"
 
 
 def dispatch_enrichment(session_id, *, movie_ids=None):
-    """Mark the session enriching and queue a chord: one task per movie, then finalize_session.
+    """Mark the session enriching and enrich its pending movies (or the given ones).
 
-    Queues the session's pending movies, or the given ones. The chord leaves on commit, so a
-    caller's transaction is visible to the workers. Returns how many movies were queued; with
-    none, the session is completed at once.
+    Movies whose film the cross-session cache already knows are finished here in a few bulk
+    queries, so an upload of known films completes in seconds; the others go to a chord of
+    enrich_movie tasks with finalize_session as its callback. The chord leaves on commit, so a
+    caller's transaction is visible to the workers. Returns how many movies were taken on
+    (finished from the cache or queued); with none left pending, the session is completed.
     """
     movies = Movie.objects.filter(session_id=session_id)
     if movie_ids is None:
         movies = movies.filter(enrichment_status=Status.PENDING)
     else:
         movies = movies.filter(pk__in=movie_ids)
-    ids = list(movies.order_by("pk").values_list("pk", flat=True))
+    rows = list(movies.order_by("pk").values_list("pk", "title", "year"))
     now = timezone.now()
     sessions = Session.objects.filter(pk=session_id)
-    if not ids:
-        _complete(sessions.exclude(status=Session.Status.COMPLETED), now)
-        return 0
-    sessions.update(
-        status=Session.Status.ENRICHING,
-        enrichment_started_at=now,
-        completed_at=None,
-        error_message="",
+    with transaction.atomic():
+        if rows:
+            sessions.update(
+                status=Session.Status.ENRICHING,
+                enrichment_started_at=now,
+                completed_at=None,
+                error_message="",
+                updated_at=now,
+            )
+        finished = _finish_from_cache(session_id, rows, now)
+        queued = [movie_id for movie_id, _, _ in rows if movie_id not in finished]
+        if not queued:
+            _complete(sessions.exclude(status=Session.Status.COMPLETED), now)
+            return len(rows)
+        # Tasks are named, not imported: tasks.py imports this module.
+        work = chord(
+            (signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True) for movie_id in queued),
+            signature(FINALIZE_SESSION_TASK, args=(str(session_id),), immutable=True),
+        )
+        transaction.on_commit(work.apply_async)
+    return len(rows)
+
+
+def _finish_from_cache(session_id, rows, now):
+    """Finish the pending movies among ``rows`` (id, title, year) that the cache resolves.
+
+    Returns the ids of the movies it resolved.
+    """
+    keys = {movie_id: (fold_title(title), year) for movie_id, title, year in rows}
+    fresh = Q(film__isnull=True) | Q(film__fetched_at__gt=now - FILM_TTL)
+    resolved = dict(
+        ((title, year), film_id)
+        for title, year, film_id in FilmLookup.objects.filter(
+            fresh, normalized_title__in={title for title, _ in keys.values()}, expires_at__gt=now
+        ).values_list("normalized_title", "year", "film_id")
+    )
+    found = [(movie_id, resolved[key]) for movie_id, key in keys.items() if resolved.get(key)]
+    not_found = [movie_id for movie_id, key in keys.items() if key in resolved and resolved[key] is None]
+    if not found and not not_found:
+        return set()
+    enriched = _copy_films_to_movies(found, now)
+    missing = Movie.objects.filter(pk__in=not_found, enrichment_status=Status.PENDING).update(
+        enrichment_status=Status.NOT_FOUND, enrichment_attempts=F("enrichment_attempts") + 1
+    )
+    Session.objects.filter(pk=session_id).update(
+        enriched_count=F("enriched_count") + enriched,
+        not_found_count=F("not_found_count") + missing,
         updated_at=now,
     )
-    # Tasks are named, not imported: tasks.py imports this module.
-    work = chord(
-        (signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True) for movie_id in ids),
-        signature(FINALIZE_SESSION_TASK, args=(str(session_id),), immutable=True),
-    )
-    transaction.on_commit(work.apply_async)
-    return len(ids)
+    return {movie_id for movie_id, _ in found} | set(not_found)
+
+
+def _copy_films_to_movies(pairs, now):
+    """One UPDATE ... FROM: each pending movie of ``pairs`` (movie id, tmdb id) gets its film's fields."""
+    if not pairs:
+        return 0
+    quote = connection.ops.quote_name  # "cast" is an SQL keyword
+    columns = [quote(Movie._meta.get_field(name).column) for name in TMDB_FIELDS]
+    assignments = ", ".join(f"{column} = film.{column}" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Movie._meta.db_table} AS movie
+            SET {assignments}, tmdb_id = film.tmdb_id, enrichment_status = %s, enriched_at = %s,
+                enrichment_attempts = movie.enrichment_attempts + 1, enrichment_error = ''
+            FROM unnest(%s::bigint[], %s::bigint[]) AS pair(movie_id, tmdb_id)
+            JOIN {Film._meta.db_table} AS film ON film.tmdb_id = pair.tmdb_id
+            WHERE movie.id = pair.movie_id AND movie.enrichment_status = %s
+            """,
+            [Status.ENRICHED, now, [pair[0] for pair in pairs], [pair[1] for pair in pairs], Status.PENDING],
+        )
+        return cursor.rowcount
 
 
 def _complete(sessions, now):
@@ -142,11 +199,18 @@ def resolve_film(title, year, client):
         film = Film.objects.filter(pk=tmdb_id, fetched_at__gt=now - FILM_TTL).first()
         if film is None:
             try:
-                film = _store_film(client.movie_details(tmdb_id))
+                film = store_film(client.movie_details(tmdb_id))
             except TmdbNotFound:
                 film = None  # removed from TMDB since the search
+    remember_lookup(title, year, film)
+    return film
+
+
+def remember_lookup(title, year, film):
+    """Cache what a search for (title, year) resolved to: a Film, or None for "no such film"."""
+    now = timezone.now()
     FilmLookup.objects.update_or_create(
-        normalized_title=normalized_title,
+        normalized_title=fold_title(title),
         year=year,
         defaults={
             "film": film,
@@ -154,7 +218,6 @@ def resolve_film(title, year, client):
             "expires_at": now + (FOUND_LOOKUP_TTL if film else NO_MATCH_LOOKUP_TTL),
         },
     )
-    return film
 
 
 def _search(client, title, year):
@@ -165,11 +228,17 @@ def _search(client, title, year):
     return None
 
 
-def _store_film(fields):
+def store_film(fields):
+    """Cache a film's fields (tmdb.film_fields) for every session; returns the Film."""
+    fields = dict(fields)
     film, _ = Film.objects.update_or_create(
         tmdb_id=fields.pop("tmdb_id"), defaults={**fields, "fetched_at": timezone.now()}
     )
     return film
+
+
+# The old private name, still imported by enrichment/operations.py; use store_film.
+_store_film = store_film
 
 
 def _finish(movie_id, session_id, status, *, attempts=None, **fields):

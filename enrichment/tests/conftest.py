@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from enrichment import ratelimit
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, make_server
+from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, letterboxd_row, make_server
 
 # Ports 8720-8729 are this suite's; the benchmark uses 8721.
 FAKE_TMDB_PORT = 8720
@@ -44,8 +44,7 @@ def fake_tmdb(fake_tmdb_server, settings):
 
 def catalog_film(fake, index):
     """The index-th catalog film as a Letterboxd row would name it: (title, year)."""
-    film = sorted(fake.films.values(), key=lambda film: film["id"])[index]
-    return film["title"], int(film["release_date"][:4]) if film["release_date"] else None
+    return letterboxd_row(sorted(fake.films.values(), key=lambda film: film["id"])[index])
 
 
 def session_with_movies(films, **session_fields):

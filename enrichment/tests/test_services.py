@@ -124,3 +124,21 @@ def test_dispatching_a_session_without_pending_movies_completes_it(fake_tmdb):
     assert services.dispatch_enrichment(movie.session_id) == 0
     assert Session.objects.get(pk=movie.session_id).status == Session.Status.COMPLETED
     assert not Film.objects.exists()
+
+
+def test_a_session_of_known_films_completes_at_dispatch_without_a_task_or_request(fake_tmdb):
+    films = [catalog_film(fake_tmdb, index) for index in range(50, 55)]
+    for movie in session_with_movies([*films, ("A Film Nobody Made", 1990)]).movies.all():
+        services.enrich_movie(movie.pk)  # an earlier session fills the cache
+    fake_tmdb.reset()
+    session = session_with_movies([*films, ("A Film Nobody Made", 1990)], status=Session.Status.PROCESSING)
+
+    # No worker runs in this test: only the cache can finish these movies.
+    assert services.dispatch_enrichment(session.pk) == 6
+
+    session.refresh_from_db()
+    assert session.status == Session.Status.COMPLETED
+    assert (session.enriched_count, session.not_found_count) == (5, 1)
+    cached = Movie.objects.filter(session=session, enrichment_status=Movie.EnrichmentStatus.ENRICHED)
+    assert all(movie.tmdb_id and movie.genres and movie.enriched_at for movie in cached)
+    assert fake_tmdb.stats().get("requests", 0) == 0

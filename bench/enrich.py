@@ -1,0 +1,255 @@
+"""Enrichment benchmark: a cold session against the TMDB stand-in at the real 40 requests / 10 s,
+then warm sessions served by the cross-session cache.
+
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/enrich.py [--films 300] [--runs 3]
+
+Starts the stand-in (``manage.py fake_tmdb``) and ``celery -A config worker -c 4`` as subprocesses,
+creates sessions with the ORM and dispatches them as an upload does. Uses the database and Redis
+of DATABASE_URL and REDIS_URL (migrating the database); deletes its own sessions and the cached
+films of the stand-in's catalog. Prints, per cold run and as medians:
+
+- requests: TMDB requests the stand-in received
+- wall: seconds from dispatch to the session's completion
+- efficiency = (requests / 4 per s) / wall: 1.0 is the physical limit; goal >= 0.97
+- violations: requests past 40 in a sliding 10 s (the stand-in answers them 429); goal 0
+- requests per film: goal <= 2.0
+
+then the warm re-run of the same films as a new session, and a warm session of --warm-films
+films (goal: 1,600 films in <= 15 s with 0 TMDB requests).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RATE = 40 / 10  # TMDB's limit in requests per second: the physical ceiling of a cold run
+EFFICIENCY_GOAL = 0.97
+WARM_FILMS_GOAL, WARM_SECONDS_GOAL = 1600, 15.0
+
+
+def configure(port):
+    from enrichment.fake_tmdb import DEFAULT_API_KEY
+
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_ENV_FILE="",  # the environment only: no developer .env in the measurement
+        TMDB_API_BASE_URL=f"http://127.0.0.1:{port}/3",
+        TMDB_API_KEY=DEFAULT_API_KEY,
+        TMDB_RATE_LIMIT="40/10",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    import django
+
+    django.setup()
+
+
+def start(command, ready, what):
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not ready():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit(f"{what} did not start: {process.stderr.read()[-2000:]}")
+        time.sleep(0.2)
+    return process
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class StandIn:
+    def __init__(self, port):
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stats(self):
+        with urllib.request.urlopen(self.url + "/__stats", timeout=2) as response:
+            return json.load(response)
+
+    def reset(self):
+        request = urllib.request.Request(self.url + "/__reset", method="POST")
+        urllib.request.urlopen(request, timeout=2).close()
+
+    def is_up(self):
+        try:
+            self.stats()
+        except OSError:
+            return False
+        return True
+
+
+def catalog_rows(seed, size, count):
+    """(title, year) of the first ``count`` catalog films, as a Letterboxd export would name them."""
+    from enrichment.fake_tmdb import generate_catalog, letterboxd_row
+
+    films = generate_catalog(seed, size)[:count]
+    return [letterboxd_row(film) for film in films], films
+
+
+def forget_cached(films):
+    from enrichment.matching import fold_title
+    from movies.models import Film, FilmLookup
+
+    FilmLookup.objects.filter(normalized_title__in={fold_title(film["title"]) for film in films}).delete()
+    Film.objects.filter(tmdb_id__in=[film["id"] for film in films]).delete()
+
+
+def run_session(rows, label):
+    """Create a session of ``rows`` as an upload would, enrich it, and return (seconds, session)."""
+    from django.db import transaction
+
+    from enrichment.services import dispatch_enrichment
+    from movies.models import Movie
+    from sessions.models import Session
+
+    with transaction.atomic():
+        session = Session.objects.create(total_movies=len(rows), upload_metadata={"bench": label})
+        Movie.objects.bulk_create(
+            Movie(session=session, key=f"{title} ({year})#{index}", title=title, year=year)
+            for index, (title, year) in enumerate(rows)
+        )
+    started = time.time()
+    dispatch_enrichment(session.pk)
+    while True:
+        session.refresh_from_db()
+        if session.status != Session.Status.ENRICHING:
+            break
+        time.sleep(0.05)
+    if session.status != Session.Status.COMPLETED:
+        raise SystemExit(f"the {label} session ended {session.status}: {session.error_message}")
+    return session.completed_at.timestamp() - started, session
+
+
+def cold_run(rows, films, stand_in):
+    from enrichment import ratelimit
+
+    forget_cached(films)
+    ratelimit.reset()
+    time.sleep(10.5)  # let the stand-in's window empty of the previous run's requests
+    stand_in.reset()
+    wall, session = run_session(rows, "cold")
+    stats = stand_in.stats()
+    requests = stats.get("requests", 0)
+    return {
+        "requests": requests,
+        "wall": wall,
+        "efficiency": (requests / RATE) / wall,
+        "violations": stats.get("violations", 0),
+        "max_in_window": stats.get("max_in_window", 0),
+        "per_film": requests / len(rows),
+        "outcome": (session.enriched_count, session.not_found_count, session.failed_count),
+    }
+
+
+def warm_run(rows, stand_in, label):
+    stand_in.reset()
+    wall, session = run_session(rows, label)
+    return wall, stand_in.stats().get("requests", 0), session
+
+
+def prefill_cache(films):
+    """Cache films as enrichment stores them, without spending the bench's TMDB budget on them."""
+    from enrichment.fake_tmdb import letterboxd_row
+    from enrichment.services import remember_lookup, store_film
+    from enrichment.tmdb import film_fields
+
+    for film in films:
+        remember_lookup(*letterboxd_row(film), store_film(film_fields(film)))
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--films", type=int, default=300, help="films in the cold session")
+    parser.add_argument("--runs", type=int, default=3, help="cold runs (each takes >= films/2 seconds)")
+    parser.add_argument("--warm-films", type=int, default=WARM_FILMS_GOAL)
+    parser.add_argument("--processes", type=int, default=4, help="worker processes")
+    parser.add_argument("--port", type=int, default=8721, help="the stand-in's port")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    configure(args.port)
+
+    from django.core.management import call_command
+
+    from config.celery_app import app
+    from sessions.models import Session
+
+    call_command("migrate", verbosity=0)
+    catalog_size = max(3000, args.warm_films)
+    rows, films = catalog_rows(args.seed, catalog_size, max(args.films, args.warm_films))
+    stand_in = StandIn(args.port)
+    python = sys.executable
+    fake = start(
+        [python, "manage.py", "fake_tmdb", "--port", str(args.port), "--seed", str(args.seed),
+         "--size", str(catalog_size)],
+        stand_in.is_up,
+        "the TMDB stand-in",
+    )  # fmt: skip
+    app.control.purge()
+    worker = start(
+        [str(Path(python).with_name("celery")), "-A", "config", "worker", "-c", str(args.processes),
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"bench-{os.getpid()}@%h"],
+        lambda: bool(app.control.ping(timeout=0.5)),
+        "the Celery worker",
+    )  # fmt: skip
+    try:
+        print(f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared: expect noise)")
+        print(f"cold: {args.films} films, {args.processes} worker processes, stand-in at 40 requests / 10 s")
+        cold = []
+        for run in range(1, args.runs + 1):
+            result = cold_run(rows[: args.films], films[: args.films], stand_in)
+            cold.append(result)
+            print(
+                f"  run {run}: requests {result['requests']}, wall {result['wall']:.1f} s, "
+                f"efficiency {result['efficiency']:.3f}, violations {result['violations']}, "
+                f"max in any 10 s {result['max_in_window']}, requests/film {result['per_film']:.2f}, "
+                f"enriched/not found/failed {result['outcome']}"
+            )
+        efficiency = statistics.median(result["efficiency"] for result in cold)
+        print(
+            f"cold median: requests {statistics.median(r['requests'] for r in cold):.0f}, "
+            f"wall {statistics.median(r['wall'] for r in cold):.1f} s, "
+            f"efficiency {efficiency:.3f} ({efficiency / EFFICIENCY_GOAL:.3f} x goal {EFFICIENCY_GOAL}), "
+            f"violations {max(r['violations'] for r in cold)} max (goal 0), "
+            f"requests/film {statistics.median(r['per_film'] for r in cold):.2f} (goal <= 2.0)"
+        )
+
+        wall, requests, _ = warm_run(rows[: args.films], stand_in, "warm re-run")
+        print(
+            f"warm re-run of the same {args.films} films as a new session: "
+            f"{wall:.2f} s, {requests} TMDB requests"
+        )
+
+        prefill_cache(films[args.films : args.warm_films])
+        warm = [warm_run(rows[: args.warm_films], stand_in, "warm") for _ in range(3)]
+        wall = statistics.median(run[0] for run in warm)
+        print(
+            f"warm {args.warm_films} films (median of 3): {wall:.2f} s "
+            f"({WARM_SECONDS_GOAL / wall:.1f}x faster than the {WARM_SECONDS_GOAL:.0f} s goal), "
+            f"{max(run[1] for run in warm)} TMDB requests (goal 0)"
+        )
+    finally:
+        stop(worker)
+        stop(fake)
+        Session.objects.filter(upload_metadata__has_key="bench").delete()
+
+
+if __name__ == "__main__":
+    main()
