@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import MultiPartParser
@@ -30,6 +31,14 @@ class UploadView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        request={"multipart/form-data": UploadRequestSerializer},
+        responses={
+            201: UploadResponseSerializer,
+            400: OpenApiResponse(description="Not a usable export; `detail` names the problem."),
+            413: OpenApiResponse(description="Over a size, file or row limit; `detail` says which."),
+        },
+    )
     def post(self, request):
         serializer = UploadRequestSerializer(data=_multipart_data(request))
         if not serializer.is_valid():

@@ -181,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Upload a Letterboxd export, follow its TMDB enrichment, explore the statistics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so uploaded files are described as binary.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- CORS: the SPA runs on another origin -------------------------------------
