@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "sessions.tasks.delete_expired_sessions",
         "schedule": crontab(minute=17),
     },
+    # Completes sessions whose chord callback was lost and re-queues movies whose tasks were lost.
+    "reconcile-enrichment": {
+        "task": "enrichment.tasks.reconcile_sessions",
+        "schedule": 60.0,
+    },
 }

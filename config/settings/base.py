@@ -135,8 +135,6 @@ TMDB_API_BASE_URL = env_url("TMDB_API_BASE_URL", "https://api.themoviedb.org/3",
 )
 TMDB_RATE_LIMIT_REQUESTS, TMDB_RATE_LIMIT_SECONDS = env_rate_limit("TMDB_RATE_LIMIT", "40/10")
 TMDB_TIMEOUT_SECONDS = env_int("TMDB_TIMEOUT_SECONDS", 10, minimum=1)
-# Anything but TMDB itself is a stand-in (the bundled fake_tmdb command, in development and tests).
-TMDB_USES_STAND_IN = not TMDB_API_BASE_URL.startswith("https://api.themoviedb.org/")
 # A movie hit by transient TMDB errors (429, 5xx, timeouts) is tried this often, then "failed".
 TMDB_MAX_ATTEMPTS = env_int("TMDB_MAX_ATTEMPTS", 5, minimum=1)
 # First retry delay; doubles per attempt, never shorter than TMDB's Retry-After.
