@@ -11,7 +11,7 @@ from django.db.models.functions import Greatest
 
 from enrichment.matching import fold_title
 from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.services import COUNTER_OF, TMDB_FIELDS, _store_film, dispatch_enrichment
+from enrichment.services import COUNTER_OF, TMDB_FIELDS, dispatch_enrichment, store_film
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
 from movies.models import Film, FilmLookup, Movie
 from sessions.models import Session
@@ -101,7 +101,7 @@ def refresh_films(tmdb_ids, *, client=None):
     result = FilmRefresh(skipped=max(0, len(tmdb_ids) - MAX_FILMS_PER_REFRESH))
     for position, tmdb_id in enumerate(tmdb_ids[:MAX_FILMS_PER_REFRESH]):
         try:
-            _store_film(client.movie_details(tmdb_id))
+            store_film(client.movie_details(tmdb_id))
             result.refreshed += 1
         except TmdbNotFound:
             Film.objects.filter(pk=tmdb_id).delete()
