@@ -237,10 +237,6 @@ def store_film(fields):
     return film
 
 
-# The old private name, still imported by enrichment/operations.py; use store_film.
-_store_film = store_film
-
-
 def _finish(movie_id, session_id, status, *, attempts=None, **fields):
     """Move a pending movie to a terminal state and count it on its session, once.
 
