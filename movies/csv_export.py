@@ -10,34 +10,6 @@ import io
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ", "
-COLUMNS = [
-    "title",
-    "year",
-    "letterboxd_uri",
-    "rating",
-    "watched_date",
-    "marked_watched_on",
-    "rewatch",
-    "liked",
-    "tags",
-    "review",
-    "viewings",
-    "viewing_dates",
-    "enrichment_status",
-    "tmdb_id",
-    "genres",
-    "directors",
-    "cast",
-    "runtime",
-    "budget",
-    "revenue",
-    "popularity",
-    "vote_average",
-    "vote_count",
-    "original_language",
-    "country",
-    "production_countries",
-]
 
 
 def escape_cell(value):
@@ -52,11 +24,15 @@ def escape_cell(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def movies_csv(movies):
-    """CSV text of exported movies (dicts as the JSON export writes them, viewings included)."""
+def movies_csv(movies, fields):
+    """CSV text of exported movies (dicts as the JSON export writes them, viewings included).
+
+    One column per field, then the number of viewings and their dates.
+    """
+    columns = [*fields, "viewings", "viewing_dates"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for movie in movies:
         viewings = movie.get("viewings", [])
         row = {
@@ -64,5 +40,5 @@ def movies_csv(movies):
             "viewings": len(viewings),
             "viewing_dates": [viewing["watched_date"] for viewing in viewings if viewing["watched_date"]],
         }
-        writer.writerow([escape_cell(row.get(column)) for column in COLUMNS])
+        writer.writerow([escape_cell(row.get(column)) for column in columns])
     return buffer.getvalue()

@@ -28,6 +28,7 @@ from movies.pagination import MoviePagination
 from movies.serializers import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    MOVIE_FIELDS,
     MovieSerializer,
     SessionDetailSerializer,
     SessionExportSerializer,
@@ -123,7 +124,8 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         ).data
         filename = f"letterboxd-stats-{session.pk}.{file_type}"
         if file_type == "csv":
-            response = HttpResponse(movies_csv(document["movies"]), content_type="text/csv; charset=utf-8")
+            content = movies_csv(document["movies"], MOVIE_FIELDS)
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         else:
             response = Response(document)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
