@@ -1,3 +1,5 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -65,3 +67,24 @@ def test_large_sessions_are_deleted_a_few_at_a_time():
     assert len(session_deletes) == 3
     assert not Movie.objects.exists()
     assert not Watch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_delete_each_session_once():
+    expired = [make_session_with_viewings(timezone.now() - timedelta(days=1)) for _ in range(6)]
+    alive = make_session_with_viewings(timezone.now() + timedelta(days=1))
+    start = threading.Barrier(2)
+
+    def run():
+        start.wait()
+        try:
+            return delete_expired_sessions(batch_size=1)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = [future.result() for future in [pool.submit(run), pool.submit(run)]]
+
+    assert sum(counts) == len(expired)
+    assert list(Session.objects.all()) == [alive]
+    assert Movie.objects.count() == 3
