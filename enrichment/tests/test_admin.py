@@ -5,7 +5,6 @@ from django.contrib.admin import helpers
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from enrichment.tests import test_operations
 from enrichment.tests.test_operations import catalog_session, wait_until_completed
 from movies.models import Film, Movie
 from movies.tests.factories import FilmFactory, MovieFactory
@@ -15,9 +14,6 @@ from sessions.tests.factories import SessionFactory
 SESSIONS = reverse("admin:upload_sessions_session_changelist")
 FILMS = reverse("admin:movies_film_changelist")
 Status = Movie.EnrichmentStatus
-# The TMDB stand-in on this suite's own port, as the operations tests serve it.
-fake_tmdb_server = test_operations.fake_tmdb_server
-tmdb = test_operations.tmdb
 
 
 def run_action(client, url, action, objects, **extra):
@@ -37,16 +33,16 @@ def run_action(client, url, action, objects, **extra):
 )
 @pytest.mark.django_db(transaction=True)
 def test_actions_requeue_movies_and_a_worker_finishes_them(
-    admin_client, tmdb, celery_worker, action, queued, tmdb_requests
+    admin_client, fake_tmdb, celery_worker, action, queued, tmdb_requests
 ):
-    session = catalog_session(tmdb, 2)
+    session = catalog_session(fake_tmdb, 2)
 
     messages = run_action(admin_client, SESSIONS, action, [session])
 
     assert messages == [f"Queued {queued} movie(s) of 1 session(s) for enrichment."]
     session = wait_until_completed(session)
     assert (session.enriched_count, session.failed_count, session.not_found_count) == (4, 0, 0)
-    assert tmdb.stats()["requests"] == tmdb_requests
+    assert fake_tmdb.stats()["requests"] == tmdb_requests
 
 
 @pytest.mark.django_db
@@ -86,8 +82,8 @@ def test_staff_who_may_only_view_sessions_get_no_re_enrich_actions(client, djang
 
 
 @pytest.mark.django_db
-def test_refresh_action_fetches_selected_films_again(admin_client, tmdb):
-    known_id = min(tmdb.films)
+def test_refresh_action_fetches_selected_films_again(admin_client, fake_tmdb):
+    known_id = min(fake_tmdb.films)
     stale = FilmFactory(tmdb_id=known_id, title="Old title")
 
     messages = run_action(admin_client, FILMS, "refresh_from_tmdb", [stale])
@@ -95,4 +91,4 @@ def test_refresh_action_fetches_selected_films_again(admin_client, tmdb):
     assert messages == [
         "Refreshed 1 film(s); 0 no longer on TMDB (removed from the cache); 0 failed for now; 0 skipped."
     ]
-    assert Film.objects.get(pk=known_id).title == tmdb.films[known_id]["title"]
+    assert Film.objects.get(pk=known_id).title == fake_tmdb.films[known_id]["title"]

@@ -6,34 +6,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from enrichment import operations
-from enrichment.fake_tmdb import FakeTmdb
 from enrichment.matching import fold_title
 from enrichment.operations import SessionStillEnriching, reenrich_session, refresh_films
-from enrichment.tests.conftest import catalog_film, serve
+from enrichment.tests.conftest import catalog_film
 from movies.models import Film, FilmLookup, Movie
 from movies.tests.factories import EnrichedMovieFactory, FilmFactory, FilmLookupFactory, MovieFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
 
 Status = Movie.EnrichmentStatus
-# This module's own port (8740-8749): the enrichment suite, maybe running now, uses 872x.
-STAND_IN_PORT = 8741
-
-
-@pytest.fixture(scope="module")
-def fake_tmdb_server():
-    """The enrichment suite's stand-in and settings (its fake_tmdb fixture), served on our port."""
-    fake = FakeTmdb(seed=11, size=400, limit=1000, window=1.0)
-    server = serve(fake, STAND_IN_PORT)
-    yield fake
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def tmdb(fake_tmdb, settings):
-    settings.TMDB_API_BASE_URL = f"http://127.0.0.1:{STAND_IN_PORT}/3"
-    return fake_tmdb
 
 
 def finished_session(**counters):
@@ -141,8 +122,8 @@ class TestBookkeeping:
 
 
 @pytest.mark.django_db
-def test_refreshing_films_fetches_them_again_and_drops_those_tmdb_lost(tmdb):
-    known_id = min(tmdb.films)
+def test_refreshing_films_fetches_them_again_and_drops_those_tmdb_lost(fake_tmdb):
+    known_id = min(fake_tmdb.films)
     stale = FilmFactory(tmdb_id=known_id, title="Old title", runtime=1)
     lost = FilmFactory(tmdb_id=1)
 
@@ -150,12 +131,12 @@ def test_refreshing_films_fetches_them_again_and_drops_those_tmdb_lost(tmdb):
 
     assert (result.refreshed, result.gone, result.failed, result.skipped) == (1, 1, 0, 0)
     stale.refresh_from_db()
-    assert stale.title == tmdb.films[known_id]["title"]
+    assert stale.title == fake_tmdb.films[known_id]["title"]
     assert not Film.objects.filter(pk=lost.pk).exists()
 
 
 @pytest.mark.django_db
-def test_refreshing_stops_when_tmdb_refuses_the_key(tmdb, settings, monkeypatch):
+def test_refreshing_stops_when_tmdb_refuses_the_key(fake_tmdb, settings, monkeypatch):
     settings.TMDB_API_KEY = "wrong"
     monkeypatch.setattr(operations, "MAX_FILMS_PER_REFRESH", 2)
     films = FilmFactory.create_batch(3)
@@ -184,8 +165,8 @@ def catalog_session(fake, count):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_finishes_the_retried_problem_movies(tmdb, celery_worker):
-    session = catalog_session(tmdb, 3)
+def test_a_worker_finishes_the_retried_problem_movies(fake_tmdb, celery_worker):
+    session = catalog_session(fake_tmdb, 3)
     before = dict(Movie.objects.filter(enrichment_status=Status.ENRICHED).values_list("pk", "enriched_at"))
 
     assert reenrich_session(session.pk, only_problems=True) == 2
@@ -195,12 +176,12 @@ def test_a_worker_finishes_the_retried_problem_movies(tmdb, celery_worker):
     assert not Movie.objects.exclude(enrichment_status=Status.ENRICHED).exists()
     after = dict(Movie.objects.filter(pk__in=before).values_list("pk", "enriched_at"))
     assert after == before  # the films already enriched were left alone
-    assert tmdb.stats()["requests"] == 4  # search and details for each retried film
+    assert fake_tmdb.stats()["requests"] == 4  # search and details for each retried film
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_re_enriches_a_whole_session_from_the_command(tmdb, celery_worker, capsys):
-    session = catalog_session(tmdb, 3)
+def test_a_worker_re_enriches_a_whole_session_from_the_command(fake_tmdb, celery_worker, capsys):
+    session = catalog_session(fake_tmdb, 3)
     session.status = Session.Status.ENRICHING
     session.save()
 

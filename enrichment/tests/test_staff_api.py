@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
 from enrichment import ratelimit
-from enrichment.tests import test_operations
 from enrichment.tests.test_operations import catalog_session, wait_until_completed
 from movies.models import Movie
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory
@@ -16,9 +15,6 @@ from sessions.models import Session
 from sessions.tests.factories import SessionFactory
 
 Status = Movie.EnrichmentStatus
-# The TMDB stand-in on this suite's own port, as the operations tests serve it.
-fake_tmdb_server = test_operations.fake_tmdb_server
-tmdb = test_operations.tmdb
 
 STATUS_URL = "/api/admin/worker/status"
 
@@ -152,8 +148,8 @@ class TestReEnrich:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_re_enrich_is_finished_by_a_worker(staff_client, tmdb, celery_worker):
-    session = catalog_session(tmdb, 1)
+def test_re_enrich_is_finished_by_a_worker(staff_client, fake_tmdb, celery_worker):
+    session = catalog_session(fake_tmdb, 1)
 
     response = staff_client.post(re_enrich_url(session.pk), {"only_problems": True}, format="json")
 
