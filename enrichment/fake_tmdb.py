@@ -136,6 +136,7 @@ LAST_NAMES = [
 ]
 
 ERROR_BODIES = {
+    400: (22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."),
     401: (7, "Invalid API key: You must be granted a valid key."),
     404: (34, "The resource you requested could not be found."),
     429: (25, "Your request count is over the allowed limit of {limit}."),

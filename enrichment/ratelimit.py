@@ -14,6 +14,7 @@ margin does not send on its stale slot (a late request could bunch with the next
 reserves again.
 """
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,10 +98,12 @@ _clients = {}
 
 
 def _redis():
-    url = settings.REDIS_URL
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url)
-    return _clients[url]
+    # One client per process: a forked child (a prefork worker) must never read replies from
+    # its parent's socket.
+    key = (os.getpid(), settings.REDIS_URL)
+    if key not in _clients:
+        _clients[key] = redis.Redis.from_url(settings.REDIS_URL)
+    return _clients[key]
 
 
 def refill_per_second():

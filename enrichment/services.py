@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from enrichment.matching import best_hit, fold_title, search_years
-from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound
+from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
 from movies.models import Film, FilmLookup, Movie, TmdbFields
 from sessions.models import Session
 
@@ -175,6 +175,12 @@ def enrich_movie(movie_id, *, client=None):
     except TmdbAuthError as exc:
         _stop_session_for_rejected_key(movie["session_id"], movie_id, exc)
         return STOPPED
+    except TmdbNotFound:
+        film = None
+    except TmdbTransientError:
+        raise
+    except TmdbError as exc:  # any other 4xx: asking again will not help
+        return _finish(movie_id, movie["session_id"], Status.FAILED, enrichment_error=str(exc)[:1000])
     if film is None:
         return _finish(movie_id, movie["session_id"], Status.NOT_FOUND)
     fields = {name: getattr(film, name) for name in TMDB_FIELDS}

@@ -7,23 +7,36 @@ import pytest
 from enrichment import ratelimit
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, letterboxd_row, make_server
 
-# Ports 8720-8729 are this suite's; the benchmark uses 8721.
-FAKE_TMDB_PORT = 8720
+# This suite's ports. Another copy of the suite may run at the same time on this machine, so a
+# stand-in takes the first free one.
+STAND_IN_PORTS = range(8720, 8730)
 
 
-def serve(fake, port):
-    server = make_server(fake, port=port)
-    server.allow_reuse_address = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
+def serve(fake, port=None):
+    """Serve ``fake`` from a thread on ``port``, or on the first free port of STAND_IN_PORTS."""
+    for candidate in [port] if port else STAND_IN_PORTS:
+        try:
+            server = make_server(fake, port=candidate)
+        except OSError:
+            if port:
+                raise
+            continue
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+    raise OSError(f"no free port in {STAND_IN_PORTS}")
+
+
+def base_url(server):
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/3"
 
 
 @pytest.fixture(scope="session")
 def fake_tmdb_server():
     """Generous limits: these tests are about enrichment, the limiter's own tests tighten them."""
     fake = FakeTmdb(seed=11, size=400, limit=1000, window=1.0)
-    server = serve(fake, FAKE_TMDB_PORT)
+    server = serve(fake)
+    fake.base_url = base_url(server)
     yield fake
     server.shutdown()
     server.server_close()
@@ -33,7 +46,7 @@ def fake_tmdb_server():
 def fake_tmdb(fake_tmdb_server, settings):
     fake_tmdb_server.reset()
     ratelimit.reset()
-    settings.TMDB_API_BASE_URL = f"http://127.0.0.1:{FAKE_TMDB_PORT}/3"
+    settings.TMDB_API_BASE_URL = fake_tmdb_server.base_url
     settings.TMDB_API_KEY = DEFAULT_API_KEY
     settings.TMDB_RATE_LIMIT_REQUESTS = 200
     settings.TMDB_RATE_LIMIT_SECONDS = 1

@@ -6,9 +6,8 @@ import requests
 
 from enrichment import ratelimit
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
-from enrichment.tests.conftest import serve
+from enrichment.tests.conftest import base_url, serve
 
-STRICT_PORT = 8722
 LIMIT, WINDOW = 20, 2.0
 PROCESSES, REQUESTS_EACH = 4, 15
 
@@ -58,10 +57,10 @@ def test_processes_sharing_the_bucket_never_exceed_the_stand_ins_window(settings
     settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = LIMIT, WINDOW
     ratelimit.reset()
     fake = FakeTmdb(size=50, limit=LIMIT, window=WINDOW)
-    server = serve(fake, STRICT_PORT)
+    server = serve(fake)
     context = multiprocessing.get_context("fork")  # children inherit the overridden settings
     results = context.Queue()
-    url = f"http://127.0.0.1:{STRICT_PORT}/3/search/movie"
+    url = base_url(server) + "/search/movie"
     try:
         workers = [context.Process(target=_send_requests, args=(url, results)) for _ in range(PROCESSES)]
         for worker in workers:

@@ -142,3 +142,14 @@ def test_a_session_of_known_films_completes_at_dispatch_without_a_task_or_reques
     cached = Movie.objects.filter(session=session, enrichment_status=Movie.EnrichmentStatus.ENRICHED)
     assert all(movie.tmdb_id and movie.genres and movie.enriched_at for movie in cached)
     assert fake_tmdb.stats().get("requests", 0) == 0
+
+
+def test_an_unexpected_tmdb_refusal_fails_the_movie_at_once_with_its_error(fake_tmdb):
+    fake_tmdb.fail_next(404, path_contains="/search")  # a search TMDB says does not exist
+    missing = enriched(new_movie("Heat", 1995))
+    fake_tmdb.fail_next(400)
+    refused = enriched(new_movie("Heat", 1995))
+
+    assert missing.enrichment_status == Movie.EnrichmentStatus.NOT_FOUND
+    assert refused.enrichment_status == Movie.EnrichmentStatus.FAILED
+    assert "400" in refused.enrichment_error and refused.session.failed_count == 1
