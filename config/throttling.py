@@ -5,11 +5,11 @@ budgets: writes are far stricter, since an upload parses a whole export and
 starts TMDB work. Limits come from settings API_READ_RATE_LIMIT and
 API_WRITE_RATE_LIMIT as (requests, seconds), read at request time.
 
-A fixed-window counter: one INCR and EXPIRE in a single round trip per request.
-DRF's own throttles keep a list of every request time in the cache and rewrite
-it on each request, which costs more the higher the limit, and status polling
-needs a high one. The price: a client may send up to twice its budget across a
-window boundary.
+A fixed-window counter: one INCR per request (and an EXPIRE when it creates
+the window's key). DRF's own throttles keep a list of every request time in the
+cache and rewrite it on each request, which costs more the higher the limit, and
+status polling needs a high one. The price: a client may send up to twice its
+budget across a window boundary.
 """
 
 import functools
@@ -41,10 +41,12 @@ class _MethodRateThrottle(BaseThrottle):
         window = int(now // seconds)
         self.retry_after = (window + 1) * seconds - now
         key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{self.scope}:{self.get_ident(request)}:{window}"
-        pipeline = _redis(settings.CACHES["throttle"]["LOCATION"]).pipeline(transaction=False)
-        pipeline.incr(key)
-        pipeline.expire(key, int(seconds) + 1, nx=True)
-        count, _ = pipeline.execute()
+        client = _redis(settings.CACHES["throttle"]["LOCATION"])
+        count = client.incr(key)
+        if count == 1:
+            # Each window has its own key: should this EXPIRE be lost, the key lingers
+            # unused, and nobody is locked out.
+            client.expire(key, int(seconds) + 1)
         return count <= limit
 
     def wait(self):
