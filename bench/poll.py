@@ -4,8 +4,8 @@ Starts gunicorn as production does (2 sync workers, access log on, DEBUG off;
 only SECURE_SSL_REDIRECT is off, on loopback) on a throw-away database, then runs
 `wrk` (64 connections, 2 threads) against one session's status for --seconds,
 --runs times, after a short warm-up. Prints each run's requests/s, latency
-percentiles and the machine's load average (the machine may be shared: a load
-above 2 on 2 cores means the figures are not the API's alone), then the
+percentiles and the machine's load average (which counts the benchmark's own
+gunicorn workers and wrk, about 3, so more means others share the machine), then the
 medians, their spread, and their ratios to the goals: at least 800 requests/s
 and a p99 of at most 50 ms.
 
@@ -13,7 +13,7 @@ The per-client read limit is raised for the run (every request comes from
 127.0.0.1), so the limiter still counts each request in Redis but refuses none;
 any non-2xx answer is reported. wrk is installed with apt-get when missing.
 
-    .venv/bin/python bench/poll.py [--runs 3] [--seconds 20] [--connections 64] [--port 8731]
+    .venv/bin/python bench/poll.py [--runs 3] [--seconds 20] [--connections 64] [--port 8731] [--threads 1]
 """
 
 import argparse
@@ -44,7 +44,7 @@ def ensure_wrk():
     subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
 
 
-def start_gunicorn(database_url, port):
+def start_gunicorn(database_url, port, threads):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -53,7 +53,8 @@ def start_gunicorn(database_url, port):
     }
     server = subprocess.Popen(
         [ROOT / ".venv/bin/gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2", "--access-logfile", "-"],
+        + ["--workers", "2", "--access-logfile", "-"]
+        + (["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -99,17 +100,21 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread); 1 = sync workers, as deployed"
+    )
     args = parser.parse_args()
 
     ensure_wrk()
     setup_django()
     with throwaway_database("bench_poll") as database_url:
         session = create_session(films=50, diary_entries=40)
-        server = start_gunicorn(database_url, args.port)
+        server = start_gunicorn(database_url, args.port, args.threads)
         try:
             url = f"http://127.0.0.1:{args.port}/api/session/{session.pk}/status"
             run_wrk(url, 3, args.connections)  # warm-up: connections, imports, caches
-            print(f"GET /api/session/<id>/status, gunicorn 2 workers, {args.connections} connections")
+            workers = f"2 gthread workers of {args.threads} threads" if args.threads > 1 else "2 sync workers"
+            print(f"GET /api/session/<id>/status, gunicorn {workers}, {args.connections} connections")
             print(
                 f"{'run':>3} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
                 f"{'load 1m':>7}  socket errors"
