@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_origins(
     "CORS_ALLOWED_ORIGINS", ["http://localhost:3000", "http://127.0.0.1:3000"] if DEBUG else []
 )
+# Headers the app's scripts may read: an export's file name, and how long to wait after a 429.
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
 
 # --- Security: strict unless DEBUG ------------------------------------------
 if not DEBUG:

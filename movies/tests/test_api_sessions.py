@@ -234,6 +234,16 @@ def test_the_spa_origin_may_call_the_api(client, settings):
     assert "Access-Control-Allow-Origin" not in other
 
 
+def test_the_spa_may_read_an_exports_file_name_and_retry_after(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["http://localhost:3000"]
+    session = SessionFactory()
+
+    response = client.get(f"/api/session/{session.pk}/export", HTTP_ORIGIN="http://localhost:3000")
+
+    exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"Content-Disposition", "Retry-After"} <= exposed
+
+
 # --- OpenAPI ----------------------------------------------------------------------
 
 
