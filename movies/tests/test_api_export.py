@@ -242,3 +242,15 @@ def test_import_refuses_a_body_that_is_not_json(client):
     response = client.post("/api/session/import", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
+
+
+def test_import_refuses_an_export_over_the_size_limit_before_reading_it(client, settings):
+    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 100
+    document = _document(client)
+    sessions_before = Session.objects.count()
+
+    response = client.post("/api/session/import", document, content_type="application/json")
+
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
+    assert Session.objects.count() == sessions_before
