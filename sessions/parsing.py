@@ -204,34 +204,48 @@ class CsvSource:
     open: object
 
 
-def read_rows(source, reader, limits, row_counter, metadata):
-    """Yield each data row of one CSV as a dict of the columns it needs; record its size and row count."""
-    text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8-sig", newline="")
-    records = csv.reader(text)
-    try:
-        header = next(records, None)
+class ExportReader:
+    """Reads the chosen CSVs within the upload's limits, noting each file's size and row count."""
+
+    def __init__(self, limits):
+        self.limits = limits
+        self.budget = ByteBudget(limits.max_uncompressed_bytes)
+        self.total_rows = 0
+        self.files = []
+
+    def rows(self, source):
+        """Yield each data row of one CSV as a dict by lower-case column name."""
+        reader = LimitedReader(source.open(), self.budget, source.name)
+        records = csv.reader(io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8-sig", newline=""))
+        rows = 0
+        try:
+            columns = self._columns(source, next(records, None))
+            for values in records:
+                if not values:
+                    continue  # a blank line
+                rows += 1
+                self.total_rows += 1
+                if self.total_rows > self.limits.max_rows:
+                    raise UploadTooLarge(
+                        f"The export has more than {self.limits.max_rows:,} rows, the limit."
+                    )
+                yield {name: values[index] if index < len(values) else "" for name, index in columns.items()}
+        except UnicodeDecodeError as error:
+            raise UploadError(f"{source.name} is not UTF-8 text: {error.reason} in its bytes.") from None
+        except csv.Error as error:
+            raise UploadError(f"{source.name} is not valid CSV (line {records.line_num}: {error}).") from None
+        self.files.append({"name": source.path, "size": reader.size, "rows": rows})
+
+    @staticmethod
+    def _columns(source, header):
         if header is None:
             raise UploadError(f"{source.name} is empty: it has no header row.")
         columns = {name.strip().lower(): index for index, name in enumerate(header)}
         missing = [name for name in REQUIRED_COLUMNS[source.path] if name.lower() not in columns]
         if missing:
-            raise UploadError(
-                f"{source.name} is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}."
-            )
-        rows = 0
-        for values in records:
-            if not values:
-                continue  # a blank line
-            rows += 1
-            row_counter["rows"] += 1
-            if row_counter["rows"] > limits.max_rows:
-                raise UploadTooLarge(f"The export has more than {limits.max_rows:,} rows, the limit.")
-            yield {name: values[index] if index < len(values) else "" for name, index in columns.items()}
-    except UnicodeDecodeError as error:
-        raise UploadError(f"{source.name} is not UTF-8 text: {error.reason} in its bytes.") from None
-    except csv.Error as error:
-        raise UploadError(f"{source.name} is not valid CSV (line {records.line_num}: {error}).") from None
-    metadata["files"].append({"name": source.path, "size": reader.size, "rows": rows})
+            plural = "s" if len(missing) > 1 else ""
+            raise UploadError(f"{source.name} is missing the column{plural} {', '.join(missing)}.")
+        return columns
 
 
 def format_size(count):
@@ -560,10 +574,9 @@ def parse_export(uploads, limits, today=None):
     and counted in the metadata instead.
     """
     max_year = (today or date.today()).year + YEARS_AHEAD
-    metadata = {"files": [], "ignored_files": []}
+    metadata = {"ignored_files": []}
     sources = collect_sources(uploads, limits, metadata)
-    budget = ByteBudget(limits.max_uncompressed_bytes)
-    row_counter = Counter()
+    reader = ExportReader(limits)
     skipped = Counter()
     merger = FilmMerger()
     watchlist_count = 0
@@ -580,8 +593,7 @@ def parse_export(uploads, limits, today=None):
         source = sources.get(path)
         if source is None:
             continue
-        reader = LimitedReader(source.open(), budget, source.name)
-        for values in read_rows(source, reader, limits, row_counter, metadata):
+        for values in reader.rows(source):
             try:
                 row = parse_row(values, max_year)
             except BadRow as bad:
@@ -591,15 +603,16 @@ def parse_export(uploads, limits, today=None):
                 watchlist_count += 1
             else:
                 handler(row, source.name)
+    films = list(merger.films.values())
     metadata.update(
         {
-            "total_rows": row_counter["rows"],
+            "files": reader.files,
+            "total_rows": reader.total_rows,
             "skipped_rows": {"total": sum(skipped.values()), "by_reason": dict(skipped)},
             "watchlist_count": watchlist_count,
             "ambiguous_rows": merger.ambiguous,
+            "films": len(films),
+            "viewings": sum(len(film.viewings) for film in films),
         }
     )
-    films = list(merger.films.values())
-    metadata["films"] = len(films)
-    metadata["viewings"] = sum(len(film.viewings) for film in films)
     return ParsedExport(films=films, metadata=metadata)
