@@ -179,50 +179,34 @@ def test_a_form_over_django_s_size_limit_is_json_too(client, settings):
     assert_rejected(response, 413, "form data is too large")
 
 
-def test_more_files_than_django_accepts_is_json_too(client, settings):
-    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+OVER_A_LIMIT = {
+    # Django's own count, raised while it parses the form, outside DRF's handling.
+    "more files than Django accepts": ("DATA_UPLOAD_MAX_NUMBER_FILES", 2, "csvs", "at most 2 per upload"),
+    "more loose files than the limit": ("UPLOAD_MAX_FILES", 2, "csvs", "6 files; the limit is 2"),
+    "more ZIP members than the limit": ("UPLOAD_MAX_FILES", 5, "zip", "files; the limit is 5"),
+    "a ZIP declaring more than the unpacked limit": (
+        "UPLOAD_MAX_UNCOMPRESSED_BYTES",
+        1000,
+        "zip",
+        "ZIP unpacks to",
+    ),
+    "CSV text over the unpacked limit, while reading": (
+        "UPLOAD_MAX_UNCOMPRESSED_BYTES",
+        300,
+        "csvs",
+        "unpacks to more than 300 bytes",
+    ),
+    "more rows than the limit": ("UPLOAD_MAX_ROWS", 5, "zip", "more than 5 rows"),
+}
 
-    response = client.post("/api/upload", {"files": small_export().csv_uploads()})
 
-    assert_rejected(response, 413, "at most 2 per upload")
-
-
-def test_more_loose_files_than_the_upload_limit_are_refused(client, settings):
-    settings.UPLOAD_MAX_FILES = 2
-
-    response = client.post("/api/upload", {"files": small_export().csv_uploads()})
-
-    assert_rejected(response, 413, "6 files; the limit is 2")
-
-
-def test_a_zip_with_too_many_members_is_refused(client, settings):
-    settings.UPLOAD_MAX_FILES = 5
+@pytest.mark.parametrize("case", OVER_A_LIMIT, ids=list(OVER_A_LIMIT))
+def test_an_export_over_a_limit_is_refused(client, settings, case):
+    setting, value, form, fragment = OVER_A_LIMIT[case]
+    setattr(settings, setting, value)
     export = small_export()
+    files = [export.zip_upload()] if form == "zip" else export.csv_uploads()
 
-    response = client.post("/api/upload", {"files": [export.zip_upload()]})
+    response = client.post("/api/upload", {"files": files})
 
-    assert_rejected(response, 413, f"The ZIP holds {len(export.files())} files; the limit is 5")
-
-
-def test_a_zip_declaring_more_than_the_unpacked_limit_is_refused(client, settings):
-    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 1000
-
-    response = client.post("/api/upload", {"files": [small_export().zip_upload()]})
-
-    assert_rejected(response, 413, "The ZIP unpacks to")
-
-
-def test_csv_text_over_the_unpacked_limit_is_refused_while_reading(client, settings):
-    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 300
-
-    response = client.post("/api/upload", {"files": small_export().csv_uploads()})
-
-    assert_rejected(response, 413, "unpacks to more than")
-
-
-def test_an_export_over_the_row_limit_is_refused(client, settings):
-    settings.UPLOAD_MAX_ROWS = 5
-
-    response = client.post("/api/upload", {"files": [small_export().zip_upload()]})
-
-    assert_rejected(response, 413, "more than 5 rows")
+    assert_rejected(response, 413, fragment)
