@@ -11,10 +11,12 @@ import stat
 import zipfile
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 # Reviews can be long; the csv module's default of 128 KiB per field would refuse them.
@@ -201,7 +203,7 @@ class CsvSource:
 
     path: str
     name: str
-    open: object
+    open: Callable[[], BinaryIO]
 
 
 class ExportReader:
