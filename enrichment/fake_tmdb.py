@@ -264,8 +264,10 @@ class FakeTmdb:
     def reset(self):
         with self.lock:
             self.arrivals = deque()
+            self.last_accepted = deque(maxlen=self.limit + 1)
             self.counts = Counter()
             self.max_in_window = 0
+            self.tightest_span = None
             self.scripted = deque()
 
     def fail_next(self, status, *, times=1, path_contains="", retry_after=None):
@@ -274,10 +276,15 @@ class FakeTmdb:
             self.scripted.extend([(path_contains, status, retry_after)] * times)
 
     def stats(self):
+        """Counts, plus ``tightest_span``: the shortest time in which limit + 1 requests were accepted.
+
+        Above ``window`` means no window ever held more than the limit; the excess is the margin.
+        """
         with self.lock:
             return {
                 **self.counts,
                 "max_in_window": self.max_in_window,
+                "tightest_span": self.tightest_span,
                 "limit": self.limit,
                 "window": self.window,
             }
@@ -289,16 +296,18 @@ class FakeTmdb:
             self.counts["requests"] += 1
             while self.arrivals and self.arrivals[0] <= now - self.window:
                 self.arrivals.popleft()
-            if len(self.arrivals) >= self.limit:
+            over_limit = len(self.arrivals) >= self.limit
+            if over_limit:
                 self.counts["violations"] += 1
                 retry_after = max(1, math.ceil(self.arrivals[0] + self.window - now))
-                return self._error(429, {"Retry-After": str(retry_after)})
-            self.arrivals.append(now)
-            self.max_in_window = max(self.max_in_window, len(self.arrivals))
-            scripted = next((item for item in self.scripted if item[0] in path), None)
+            else:
+                self._accept(now)
+            scripted = None if over_limit else next((item for item in self.scripted if item[0] in path), None)
             if scripted:
                 self.scripted.remove(scripted)
             random_error = self.error_rate and self.random.random() < self.error_rate
+        if over_limit:  # answered outside the lock: _error takes it too
+            return self._error(429, {"Retry-After": str(retry_after)})
         if self.latency:
             time.sleep(self.latency * random.uniform(0.5, 1.5))
         given_key = query.get("api_key") or headers.get("Authorization", "").removeprefix("Bearer ")
@@ -322,6 +331,15 @@ class FakeTmdb:
                 film = {key: value for key, value in film.items() if key != "credits"}
             return 200, {}, film
         return self._error(404)
+
+    def _accept(self, now):
+        """Record an accepted request (the lock is held)."""
+        self.arrivals.append(now)
+        self.max_in_window = max(self.max_in_window, len(self.arrivals))
+        self.last_accepted.append(now)
+        if len(self.last_accepted) > self.limit:
+            span = now - self.last_accepted[0]
+            self.tightest_span = span if self.tightest_span is None else min(self.tightest_span, span)
 
     def _count(self, name):
         with self.lock:

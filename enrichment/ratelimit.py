@@ -9,9 +9,9 @@ out exactly 1/refill apart however many processes compete, and no poll is ever w
 Sizing: a bucket of capacity C refilled at r tokens/s lets through at most C + r*W requests in
 any window of W seconds. We use C = 1 and r = (limit - 1) / W, so C + r*W equals the limit and
 the (limit+1)-th request of any run is at least W + 1/r seconds after the first: with 40/10 that
-is 10.26 s, a 256 ms margin for network jitter. A caller that wakes later than a fraction of that
-margin does not send on its stale slot (a late request could bunch with the next ones); it
-reserves again.
+is 10.26 s, a 256 ms margin for network jitter. A caller that wakes late from its sleep (a busy
+machine) would eat into that margin, so it debits the bucket by its lateness: every later slot
+moves back by as much, and the margin is kept for the network.
 """
 
 import os
@@ -26,11 +26,12 @@ BUCKET_KEY = "enrichment:tmdb-bucket"
 CAPACITY = 1.0
 # Idle buckets are full again after 1/r seconds; keep the key a while longer for the status page.
 KEY_TTL_MS = 3_600_000
-# A caller waking later than this share of one slot interval gives its slot up (see above).
-LATE_WAKE_TOLERANCE_SLOTS = 0.5
+# Lateness below this is not worth a Redis call; it is taken from the 1/r margin.
+LATE_SEND_ALLOWANCE_SECONDS = 0.005
 
-# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "peek"), capacity, refill per second,
-# then for "reserve" the longest acceptable wait in seconds, for "penalize" the seconds to block.
+# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "debit" | "peek"), capacity, refill
+# per second, then for "reserve" the longest acceptable wait in seconds, for "penalize" the seconds
+# to block, for "debit" the seconds by which to move every later slot back.
 # Returns {granted (1/0), wait seconds, tokens after, blocked_until, now (epoch seconds)} as strings
 # (Lua numbers would be truncated to integers on the way back).
 BUCKET_SCRIPT = """
@@ -67,6 +68,8 @@ elseif mode == 'penalize' then
   local block = tonumber(ARGV[4])
   tokens = math.min(tokens, -block * rate)
   blocked_until = math.max(blocked_until, now + block)
+elseif mode == 'debit' then
+  tokens = tokens - tonumber(ARGV[4]) * rate
 end
 
 if mode ~= 'peek' then
@@ -121,17 +124,15 @@ def _run(mode, extra=0.0):
 
 def acquire(max_wait, sleep=time.sleep):
     """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait."""
-    tolerance = LATE_WAKE_TOLERANCE_SLOTS / refill_per_second()
-    while True:
-        granted, wait, *_ = _run("reserve", max_wait)
-        reserved_at = time.monotonic()
-        if not granted:
-            raise RateLimitWaitTooLong(wait)
-        if wait <= 0:
-            return
+    granted, wait, *_ = _run("reserve", max_wait)
+    due = time.monotonic() + wait
+    if not granted:
+        raise RateLimitWaitTooLong(wait)
+    if wait > 0:
         sleep(wait)
-        if time.monotonic() - (reserved_at + wait) <= tolerance:
-            return
+    lateness = time.monotonic() - due
+    if lateness > LATE_SEND_ALLOWANCE_SECONDS:
+        _run("debit", lateness)
 
 
 def penalize(seconds):

@@ -1,6 +1,7 @@
 """The token bucket: slots 1/refill apart across processes, proven against the stand-in's counters."""
 
 import multiprocessing
+import time
 
 import requests
 
@@ -27,6 +28,20 @@ def test_a_full_bucket_lets_one_through_then_spaces_callers_one_slot_apart(setti
 
     # Nobody slept: each reservation queues behind the previous one, 0.1 s apart.
     assert [round(wait, 2) for wait in waits] == [0.1, 0.2, 0.3]
+    ratelimit.reset()
+
+
+def test_a_caller_that_wakes_late_moves_the_next_slots_back(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 11, 1
+    ratelimit.reset()
+    ratelimit.acquire(max_wait=5)
+    ratelimit.acquire(max_wait=5, sleep=lambda wait: time.sleep(wait + 0.3))  # a busy machine
+    waits = []
+
+    ratelimit.acquire(max_wait=5, sleep=waits.append)
+
+    # Without the debit the bucket would have refilled during the late sleep: no wait at all.
+    assert waits and waits[0] > 0.2
     ratelimit.reset()
 
 

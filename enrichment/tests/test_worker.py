@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from enrichment import services, tasks
+from enrichment import ratelimit, services, tasks
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from movies.models import Movie
 from sessions.models import Session
@@ -82,6 +82,19 @@ def test_transient_errors_are_retried_until_the_movie_is_enriched(fake_tmdb, cel
     assert movie.enrichment_status == Status.ENRICHED
     assert movie.enrichment_attempts == 3  # 503, 429, then success
     assert movie.enrichment_error == ""
+
+
+def test_waiting_for_the_shared_budget_does_not_burn_an_attempt(fake_tmdb, celery_worker, monkeypatch):
+    monkeypatch.setattr(services, "MAX_SLOT_WAIT_SECONDS", 0.2)
+    ratelimit.penalize(1.5)  # another worker was just told 429, Retry-After 1.5 s
+    session = session_with_movies([catalog_film(fake_tmdb, 33)])
+
+    services.dispatch_enrichment(session.pk)
+    session = wait_until_settled(session)
+
+    movie = session.movies.get()
+    assert (movie.enrichment_status, movie.enrichment_attempts) == (Status.ENRICHED, 1)
+    assert fake_tmdb.stats()["requests"] == 2
 
 
 def test_a_movie_failing_every_attempt_ends_failed_and_the_session_completes(

@@ -1,0 +1,33 @@
+"""The stand-in must be strict, or the limiter's tests prove nothing."""
+
+from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+
+
+def search(fake, **params):
+    return fake.handle("/3/search/movie", {"query": "Amélie", "api_key": DEFAULT_API_KEY, **params}, {})
+
+
+def test_a_request_past_the_limit_in_the_window_is_a_429_and_a_violation():
+    fake = FakeTmdb(size=20, limit=2, window=10)
+
+    statuses = [search(fake)[0] for _ in range(3)]
+    status, headers, body = search(fake)
+
+    assert statuses == [200, 200, 429]
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 10
+    assert body == {
+        "success": False,
+        "status_code": 25,
+        "status_message": "Your request count is over the allowed limit of 2.",
+    }
+    assert fake.stats()["violations"] == 2 and fake.stats()["max_in_window"] == 2
+
+
+def test_tmdb_shapes_for_a_search_and_a_bad_key():
+    fake = FakeTmdb(size=20)
+
+    _, _, found = search(fake, year="1900")
+    status, _, refused = search(fake, api_key="wrong")
+
+    assert found == {"page": 1, "results": [], "total_pages": 0, "total_results": 0}
+    assert status == 401 and refused["status_code"] == 7
