@@ -11,7 +11,8 @@ films of the stand-in's catalog. Prints, per cold run and as medians:
 - requests: TMDB requests the stand-in received
 - wall: seconds from dispatch to the session's completion
 - efficiency = (requests / 4 per s) / wall: 1.0 is the physical limit; goal >= 0.97
-- violations: requests past 40 in a sliding 10 s (the stand-in answers them 429); goal 0
+- violations: requests past 40 in a sliding 10 s (the stand-in answers them 429); goal 0,
+  and the shortest time in which 41 requests were accepted (above 10 s = the margin kept)
 - requests per film: goal <= 2.0
 
 then the warm re-run of the same films as a new session, and a warm session of --warm-films
@@ -152,6 +153,7 @@ def cold_run(rows, films, stand_in):
         "efficiency": (requests / RATE) / wall,
         "violations": stats.get("violations", 0),
         "max_in_window": stats.get("max_in_window", 0),
+        "tightest_span": stats.get("tightest_span"),
         "per_film": requests / len(rows),
         "outcome": (session.enriched_count, session.not_found_count, session.failed_count),
     }
@@ -161,6 +163,12 @@ def warm_run(rows, stand_in, label):
     stand_in.reset()
     wall, session = run_session(rows, label)
     return wall, stand_in.stats().get("requests", 0), session
+
+
+def span_text(span):
+    if span is None:
+        return "never 41 requests"
+    return f"41 requests in no less than {span:.3f} s"
 
 
 def prefill_cache(films):
@@ -219,7 +227,8 @@ def main():
             print(
                 f"  run {run}: requests {result['requests']}, wall {result['wall']:.1f} s, "
                 f"efficiency {result['efficiency']:.3f}, violations {result['violations']}, "
-                f"max in any 10 s {result['max_in_window']}, requests/film {result['per_film']:.2f}, "
+                f"max in any 10 s {result['max_in_window']}, {span_text(result['tightest_span'])}, "
+                f"requests/film {result['per_film']:.2f}, "
                 f"enriched/not found/failed {result['outcome']}"
             )
         efficiency = statistics.median(result["efficiency"] for result in cold)

@@ -3,8 +3,12 @@
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
 
 
+def ask(fake, path, **params):
+    return fake.handle(f"/3{path}", {"api_key": DEFAULT_API_KEY, **params}, {})
+
+
 def search(fake, **params):
-    return fake.handle("/3/search/movie", {"query": "Amélie", "api_key": DEFAULT_API_KEY, **params}, {})
+    return ask(fake, "/search/movie", **{"query": "Amélie", **params})
 
 
 def test_a_request_past_the_limit_in_the_window_is_a_429_and_a_violation():
@@ -31,3 +35,14 @@ def test_tmdb_shapes_for_a_search_and_a_bad_key():
 
     assert found == {"page": 1, "results": [], "total_pages": 0, "total_results": 0}
     assert status == 401 and refused["status_code"] == 7
+
+
+def test_invent_missing_answers_any_title_with_the_same_film_every_time():
+    fake = FakeTmdb(size=20, invent_missing=True)
+
+    _, _, first = search(fake, query="My Own Film", year="1987")
+    _, _, again = search(fake, query="My Own Film", year="1987")
+    status, _, details = ask(fake, f"/movie/{first['results'][0]['id']}", append_to_response="credits")
+
+    assert again == first and first["results"][0]["release_date"].startswith("1987")
+    assert status == 200 and details["title"] == "My Own Film" and "credits" in details
