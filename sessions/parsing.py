@@ -370,29 +370,31 @@ def _export_root(names):
 
 
 def _member_opener(archive, info, zip_name):
-    def open_member():
-        return ZipMemberStream(archive.open(info), zip_name, info.filename)
-
-    return open_member
+    return lambda: ZipMemberStream(archive, info, zip_name)
 
 
 class ZipMemberStream:
-    """A ZIP member's bytes; a corrupt member (bad CRC, sizes that lie) becomes an UploadError.
+    """A ZIP member's bytes; a corrupt member (bad header or CRC, sizes that lie, an unknown
+    compression method) becomes an UploadError.
 
     zipfile never reads past a member's declared size and checks the CRC at its end, so a
     member larger than it claims is cut short and then fails here rather than growing memory.
     """
 
-    def __init__(self, member, zip_name, member_name):
-        self.member = member
-        self.zip_name = zip_name
-        self.member_name = member_name
+    ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+    def __init__(self, archive, info, zip_name):
+        self.description = f"{zip_name} is corrupt ({info.filename}"
+        try:
+            self.member = archive.open(info)
+        except self.ERRORS as error:
+            raise UploadError(f"{self.description}: {error}).") from None
 
     def read(self, size):
         try:
             return self.member.read(size)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            raise UploadError(f"{self.zip_name} is corrupt ({self.member_name}: {error}).") from None
+        except self.ERRORS as error:
+            raise UploadError(f"{self.description}: {error}).") from None
 
 
 # --- Validating rows ------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def with_export(extra):
     return zip_of({**small_export().files(), **extra})
 
 
-def patched(archive, member, *, declared_size=None, flags=None):
+def patched(archive, member, *, declared_size=None, flags=None, method=None):
     """The ZIP with one member's headers rewritten: what a hand-made hostile archive looks like."""
     data = bytearray(archive)
     name = member.encode()
@@ -50,6 +50,9 @@ def patched(archive, member, *, declared_size=None, flags=None):
     if flags is not None:
         struct.pack_into("<H", data, central + 8, flags)
         struct.pack_into("<H", data, local + 6, flags)
+    if method is not None:
+        struct.pack_into("<H", data, central + 10, method)
+        struct.pack_into("<H", data, local + 8, method)
     return bytes(data)
 
 
@@ -120,6 +123,10 @@ BAD_UPLOADS = {
     ),
     "symbolic link": (lambda: [zip_file(with_export({symlink_member(): b"/etc/passwd"}))], "symbolic link"),
     "zip bomb by ratio": (lambda: [zip_file(with_export({"lists/huge.csv": b"a," * 2_000_000}))], "zip bomb"),
+    "unknown compression method": (
+        lambda: [zip_file(patched(small_export().zip_bytes(), "watched.csv", method=9))],
+        "is corrupt (watched.csv",
+    ),
     "member larger than declared": (
         lambda: [zip_file(patched(small_export().zip_bytes(), "watched.csv", declared_size=40))],
         "is corrupt (watched.csv",
