@@ -191,3 +191,15 @@ def test_a_worker_re_enriches_a_whole_session_from_the_command(fake_tmdb, celery
     session = wait_until_completed(session)
     assert session.enriched_count == 5
     assert Movie.objects.filter(session=session, tmdb_id__isnull=False).count() == 5
+
+
+@pytest.mark.django_db
+def test_reconcile_command_completes_sessions_whose_movies_all_ended(capsys):
+    stuck = SessionFactory(status=Session.Status.ENRICHING, total_movies=1, enriched_count=1)
+    EnrichedMovieFactory(session=stuck)
+
+    call_command("reconcile_sessions")
+
+    assert "Completed 1 session(s); re-queued 0 movie(s)." in capsys.readouterr().out
+    stuck.refresh_from_db()
+    assert stuck.status == Session.Status.COMPLETED
