@@ -39,10 +39,11 @@ REJECTED_KEY_MESSAGE = (
     "TMDB rejected the API key (HTTP 401). Set TMDB_API_KEY to a valid TMDB v3 key or v4 read token, "
     "then re-run the enrichment. ({detail})"
 )
+# Outcomes of enrich_movie besides the terminal states: the session stopped, or nothing to do.
 STOPPED = "stopped"
+SKIPPED = "skipped"
 ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"
 FINALIZE_SESSION_TASK = "enrichment.tasks.finalize_session"
-SKIPPED = "skipped"
 
 
 def dispatch_enrichment(session_id, *, movie_ids=None):
@@ -74,7 +75,7 @@ def dispatch_enrichment(session_id, *, movie_ids=None):
         finished = _finish_from_cache(session_id, rows, now)
         queued = [movie_id for movie_id, _, _ in rows if movie_id not in finished]
         if not queued:
-            _complete(sessions.exclude(status=Session.Status.COMPLETED), now)
+            _complete(sessions.exclude(status=Session.Status.COMPLETED), timezone.now())
             return len(rows)
         # Tasks are named, not imported: tasks.py imports this module.
         work = chord(
