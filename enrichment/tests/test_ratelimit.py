@@ -62,18 +62,21 @@ def test_a_wait_past_the_deadline_reserves_nothing(settings):
 
 
 def _send_requests(url, results):
+    """In a fresh process: the settings come from the environment the test sets."""
     for _ in range(REQUESTS_EACH):
         ratelimit.acquire(max_wait=30)
         response = requests.get(url, params={"query": "Heat", "api_key": DEFAULT_API_KEY}, timeout=5)
         results.put(response.status_code)
 
 
-def test_processes_sharing_the_bucket_never_exceed_the_stand_ins_window(settings):
+def test_processes_sharing_the_bucket_never_exceed_the_stand_ins_window(settings, monkeypatch):
     settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = LIMIT, WINDOW
+    monkeypatch.setenv("TMDB_RATE_LIMIT", f"{LIMIT}/{WINDOW:g}")
     ratelimit.reset()
     fake = FakeTmdb(size=50, limit=LIMIT, window=WINDOW)
     server = serve(fake)
-    context = multiprocessing.get_context("fork")  # children inherit the overridden settings
+    # Fresh interpreters: forking a test process that has run worker threads can inherit held locks.
+    context = multiprocessing.get_context("spawn")
     results = context.Queue()
     url = base_url(server) + "/search/movie"
     try:
