@@ -6,9 +6,12 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from movies import selectors
 from movies.models import Movie, Watch
+from movies.serializers import SessionDetailSerializer, SessionStatusSerializer
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory, WatchFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
@@ -48,6 +51,19 @@ def test_status_answers_the_contract_fields_from_the_counters(client):
     assert (body["status"], body["total_movies"], body["enriched_count"]) == ("enriching", 8, 3)
     assert body["progress_percent"] == 75.0  # 6 of 8 processed, whatever their outcome
     assert body["created_at"].endswith("Z") and "T" in body["created_at"]
+
+
+@pytest.mark.parametrize("serializer_class", [SessionStatusSerializer, SessionDetailSerializer])
+def test_session_answers_render_exactly_as_their_declared_fields(serializer_class):
+    """The fast to_representation and DRF's field-by-field one give the same JSON (and schema)."""
+    session = SessionFactory(
+        completed_at=timezone.now(), upload_metadata={"files": [{"name": "watched.csv"}]}
+    )
+    serializer = serializer_class(session)
+
+    generic = serializers.Serializer.to_representation(serializer, session)
+
+    assert JSONRenderer().render(serializer.data) == JSONRenderer().render(generic)
 
 
 def test_status_of_a_failed_session_carries_its_error_message(client):
