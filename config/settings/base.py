@@ -83,7 +83,7 @@ DATABASES = {
     "default": {
         **env_database("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/letterboxd"),
         "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60, minimum=0),
-        "CONN_HEALTH_CHECKS": True,
+        "CONN_HEALTH_CHECKS": env_bool("CONN_HEALTH_CHECKS", False),
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
