@@ -2,8 +2,6 @@
 
 One small task is queued; a worker dispatches the chord (see tasks.start_enrichment)."""
 
-from functools import partial
-
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -13,4 +11,9 @@ from sessions.signals import session_ready_for_enrichment
 
 @receiver(session_ready_for_enrichment, dispatch_uid="enrichment.dispatch_on_upload")
 def dispatch_after_upload(sender, session_id, **kwargs):
-    transaction.on_commit(partial(start_enrichment.delay, str(session_id)))
+    def queue_enrichment():
+        start_enrichment.delay(str(session_id))
+
+    # robust: with the broker down the upload still answers 201 (the error is logged); the
+    # reconciler queues the session once the broker is back.
+    transaction.on_commit(queue_enrichment, robust=True)
