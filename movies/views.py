@@ -37,7 +37,7 @@ from movies.serializers import (
     UnenrichedMovieSerializer,
 )
 from sessions.parsing import format_size
-from sessions.selectors import get_live_session
+from sessions.selectors import get_live_session, get_polled_session
 from sessions.services import create_session_from_export, delete_session, extend_session_expiry
 from sessions.views import PayloadTooLarge
 
@@ -56,8 +56,8 @@ class SessionLookupMixin:
     # Anything but a slash, so that a malformed id meets the same 404 as an unknown one.
     lookup_value_regex = "[^/]+"
 
-    def get_session(self):
-        session = get_live_session(self.kwargs["session_id"])
+    def get_session(self, selector=get_live_session):
+        session = selector(self.kwargs["session_id"])
         if session is None:
             raise NotFound(SESSION_NOT_FOUND)
         extend_session_expiry(session)
@@ -87,7 +87,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def status(self, request, session_id):
-        return Response(SessionStatusSerializer(self.get_session()).data)
+        return Response(SessionStatusSerializer(self.get_session(get_polled_session)).data)
 
     @extend_schema(
         summary="Statistics of the session's films and viewings",

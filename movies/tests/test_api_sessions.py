@@ -66,6 +66,17 @@ def test_session_answers_render_exactly_as_their_declared_fields(serializer_clas
     assert JSONRenderer().render(serializer.data) == JSONRenderer().render(generic)
 
 
+def test_status_answers_the_same_values_as_the_details(client):
+    session = SessionFactory(
+        total_movies=5, enriched_count=2, error_message="", upload_metadata={"files": [{"name": "diary.csv"}]}
+    )
+
+    status = client.get(f"/api/session/{session.pk}/status").json()
+    details = client.get(f"/api/session/{session.pk}").json()
+
+    assert status == {name: details[name] for name in status}
+
+
 def test_status_of_a_failed_session_carries_its_error_message(client):
     session = SessionFactory(status=Session.Status.FAILED, error_message="TMDB refused the API key.")
 
