@@ -170,6 +170,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ReadRateThrottle", "config.throttling.WriteRateThrottle"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Proxies in front of the API that append the client's address to X-Forwarded-For.
+    # 0: the socket's address, and the header (anyone can write it) is ignored.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 # Per client address: reads (status polling included) and writes (upload, import, delete).
 API_READ_RATE_LIMIT = env_rate_limit("API_READ_RATE_LIMIT", "1200/60")
