@@ -241,7 +241,9 @@ class ExportReader:
         except csv.Error as error:
             # The csv module's words for a quote still open at the end of the file.
             problem = "a quote opened here is never closed" if "end of data" in str(error) else error
-            raise UploadError(f"{source.name} is not valid CSV (line {next_record_line}: {problem}).") from None
+            raise UploadError(
+                f"{source.name} is not valid CSV (line {next_record_line}: {problem})."
+            ) from None
         self.files.append({"name": source.path, "size": reader.size, "rows": rows})
 
     @staticmethod
@@ -438,11 +440,13 @@ LETTERBOXD_HOSTS = {"boxd.it", "letterboxd.com", "www.letterboxd.com"}
 
 
 def is_letterboxd_uri(uri):
-    """Whether uri links to a page on Letterboxd: nothing else (javascript:, other sites) is stored or served."""
+    """Whether uri links to a page on Letterboxd: nothing else (javascript:, other sites) is stored."""
     if not (uri.isascii() and uri.isprintable()) or " " in uri:
         return False  # urlsplit would quietly drop tabs and newlines that the stored text keeps
     parts = urlsplit(uri)
-    return parts.scheme in ("https", "http") and parts.netloc.lower() in LETTERBOXD_HOSTS and len(parts.path) > 1
+    return (
+        parts.scheme in ("https", "http") and parts.netloc.lower() in LETTERBOXD_HOSTS and len(parts.path) > 1
+    )
 
 
 def _parse_year(text, max_year):

@@ -187,6 +187,12 @@ def test_files_over_the_size_limit_are_refused(client, settings):
     assert_rejected(response, 413, f"; the limit is {settings.UPLOAD_MAX_BYTES / 1024:.3g} KB.")
 
 
+def test_a_content_length_in_superscript_digits_is_no_crash(client):
+    response = client.post("/api/upload", {"files": [small_export().zip_upload()]}, CONTENT_LENGTH="¹²")
+
+    assert_rejected(response, 400, "No files")  # Django reads no body under a length it cannot parse
+
+
 def test_a_form_over_django_s_size_limit_is_json_too(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
 
