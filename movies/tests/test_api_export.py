@@ -245,6 +245,23 @@ def test_import_refuses_a_body_that_is_not_json(client):
     assert "JSON" in response.json()["detail"]
 
 
+def test_import_takes_movies_that_leave_out_optional_fields(client):
+    document = _document(client)
+    document["movies"].append({"title": "Bare", "enrichment_status": "pending"})
+
+    response = client.post("/api/session/import", document, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    bare = Movie.objects.get(session_id=response.json()["session_id"], title="Bare")
+    assert (bare.year, bare.tags, bare.rating, bare.liked, bare.enrichment_status) == (
+        None,
+        [],
+        None,
+        False,
+        "pending",
+    )
+
+
 def import_refused(client, body, status, fragment):
     """Post body to import; True when it is refused with status, naming fragment, and nothing stored."""
     sessions_before = Session.objects.count()
