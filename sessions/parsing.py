@@ -475,6 +475,8 @@ def _parse_rating(text):
     text = text.strip()
     if not text:
         return None
+    if not text.isascii():
+        raise BadRow("bad_rating")  # Decimal() would read other scripts' digits ("٣")
     try:
         rating = Decimal(text)
     except InvalidOperation:
