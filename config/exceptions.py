@@ -25,20 +25,23 @@ def api_exception_handler(exc, context):
 
 
 def first_message(errors):
-    """The first message of a DRF error structure, prefixed by its field when there is one."""
-    field = None
+    """The first message of a DRF error structure, prefixed by where it is: "movies[3].title: ..."."""
+    path = ""
     while not isinstance(errors, str):
-        if isinstance(errors, dict):
-            if not errors:
-                return "Invalid request."
+        if isinstance(errors, dict) and errors:
             key, errors = next(iter(errors.items()))
-            if field is None and key not in ("non_field_errors", "detail"):
-                field = key
-        elif isinstance(errors, list | tuple) and errors:
-            errors = errors[0]
+            if isinstance(key, int):  # an item of a list, as DRF keys them
+                path += f"[{key}]"
+            elif key not in ("non_field_errors", "detail"):
+                path += f".{key}" if path else str(key)
+        elif isinstance(errors, list | tuple) and any(errors):
+            # A list serializer answers {} for each valid item: skip to the first with an error.
+            index, errors = next((index, item) for index, item in enumerate(errors) if item)
+            if not isinstance(errors, str):
+                path += f"[{index}]"
         else:
             return "Invalid request."
-    return f"{field}: {errors}" if field else str(errors)
+    return f"{path}: {errors}" if path else str(errors)
 
 
 def _error(status, detail):

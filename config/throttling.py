@@ -10,6 +10,11 @@ the window's key). DRF's own throttles keep a list of every request time in the
 cache and rewrite it on each request, which costs more the higher the limit, and
 status polling needs a high one. The price: a client may send up to twice its
 budget across a window boundary.
+
+A client is its address (DRF's get_ident): the socket's, or with NUM_PROXIES
+trusted proxies in front, the address the outermost of them saw. Anything a
+client writes in X-Forwarded-For before that is ignored, so it cannot buy
+itself fresh budgets.
 """
 
 import functools

@@ -13,6 +13,7 @@ from movies.models import Film, FilmLookup, Movie, Watch
 from sessions.admin import ReadOnlyAdminMixin
 
 TMDB_FILM_PAGE = "https://www.themoviedb.org/movie/{}"
+TMDB_ID_MAX = 2**31 - 1  # a PositiveIntegerField; a larger number would be a database error
 
 
 class TmdbLinkMixin:
@@ -59,8 +60,10 @@ class FilmAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # A number is also a TMDB id: "603" finds The Matrix as well as films titled 603.
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip().isdigit():
-            found |= queryset.filter(tmdb_id=int(search_term))
+        term = search_term.strip()
+        # ASCII only: isdigit() also takes superscripts, which int() refuses; and within the column's range.
+        if term.isascii() and term.isdigit() and int(term) <= TMDB_ID_MAX:
+            found |= queryset.filter(tmdb_id=int(term))
         return found, may_have_duplicates
 
 

@@ -1,10 +1,10 @@
 from decimal import Decimal
 
-from django.conf import settings
 from rest_framework import serializers
 
 from movies.models import Movie, Watch
 from sessions.models import Session
+from sessions.parsing import is_letterboxd_uri
 
 EXPORT_FORMAT = "letterboxd-stats-session"
 EXPORT_VERSION = 1
@@ -62,12 +62,20 @@ class RatingField(serializers.DecimalField):
         return value
 
 
+def letterboxd_uri_or_blank(uri):
+    if uri and not is_letterboxd_uri(uri):
+        raise serializers.ValidationError(
+            "Not a Letterboxd URI (https://boxd.it/… or https://letterboxd.com/…)."
+        )
+
+
 class ViewingSerializer(serializers.ModelSerializer):
     rating = RatingField()
 
     class Meta:
         model = Watch
         fields = ["watched_date", "logged_date", "rating", "rewatch", "tags", "review", "letterboxd_uri"]
+        extra_kwargs = {"letterboxd_uri": {"validators": [letterboxd_uri_or_blank]}}
 
 
 class MovieSerializer(serializers.ModelSerializer):
@@ -132,7 +140,12 @@ class ExportedMovieSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
         fields = ["key", *MOVIE_FIELDS, "viewings"]
-        extra_kwargs = {"key": {"required": False}}
+        extra_kwargs = {
+            "key": {"required": False},
+            # Every export has it; without it, import could not tell what to enrich again.
+            "enrichment_status": {"required": True},
+            "letterboxd_uri": {"validators": [letterboxd_uri_or_blank]},
+        }
 
     def validate(self, attrs):
         if attrs.get("enrichment_status") == Movie.EnrichmentStatus.ENRICHED and not attrs.get("tmdb_id"):
@@ -162,8 +175,6 @@ class SessionExportSerializer(serializers.Serializer):
     movies = ExportedMovieSerializer(many=True)
 
     def validate_movies(self, movies):
-        if len(movies) > settings.UPLOAD_MAX_ROWS:
-            raise serializers.ValidationError(f"At most {settings.UPLOAD_MAX_ROWS} movies.")
         keys = [movie["key"] for movie in movies]
         if len(set(keys)) != len(keys):
             raise serializers.ValidationError("Each film may appear once (same URI, or same title and year).")

@@ -7,7 +7,6 @@ for an id that is malformed, unknown, expired or deleted.
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from movies import selectors
 from movies.csv_export import movies_csv
 from movies.filters import MovieFilter
+from movies.importing import import_document
 from movies.models import Movie
 from movies.pagination import MoviePagination
 from movies.serializers import (
@@ -36,10 +36,8 @@ from movies.serializers import (
     SessionStatusSerializer,
     UnenrichedMovieSerializer,
 )
-from sessions.parsing import format_size
 from sessions.selectors import get_live_session, get_polled_session
 from sessions.services import create_session_from_export, delete_session, extend_session_expiry
-from sessions.views import PayloadTooLarge
 
 SESSION_NOT_FOUND = "Session not found."
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -141,20 +139,15 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         responses={
             201: SessionStatusSerializer,
             400: OpenApiResponse(description="Not a valid export; `detail` says why."),
-            413: OpenApiResponse(description="Larger than UPLOAD_MAX_UNCOMPRESSED_BYTES."),
+            413: OpenApiResponse(
+                description="Over the body size or IMPORT_MAX_ROWS limit; `detail` says which."
+            ),
         },
         parameters=[],
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_export(self, request):
-        declared = request.META.get("CONTENT_LENGTH") or ""
-        if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_UNCOMPRESSED_BYTES:
-            # DRF reads a JSON body whole, without Django's upload limits: refuse it unread.
-            raise PayloadTooLarge(
-                f"The export is {format_size(int(declared))}; "
-                f"the limit is {format_size(settings.UPLOAD_MAX_UNCOMPRESSED_BYTES)}."
-            )
-        document = SessionExportSerializer(data=request.data)
+        document = SessionExportSerializer(data=import_document(request))
         document.is_valid(raise_exception=True)
         data = document.validated_data
         metadata = {

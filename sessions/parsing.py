@@ -218,11 +218,15 @@ class ExportReader:
     def rows(self, source):
         """Yield each data row of one CSV as a dict by lower-case column name."""
         reader = LimitedReader(source.open(), self.budget, source.name)
-        records = csv.reader(io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8-sig", newline=""))
-        rows = 0
+        # strict: a quote left open is an error, not a field that swallows the rest of the file.
+        text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8-sig", newline="")
+        records = csv.reader(text, strict=True)
+        rows, next_record_line = 0, 1  # where a broken record began, for the error message
         try:
             columns = self._columns(source, next(records, None))
+            next_record_line = records.line_num + 1
             for values in records:
+                next_record_line = records.line_num + 1
                 if not values:
                     continue  # a blank line
                 rows += 1
@@ -235,7 +239,11 @@ class ExportReader:
         except UnicodeDecodeError as error:
             raise UploadError(f"{source.name} is not UTF-8 text: {error.reason} in its bytes.") from None
         except csv.Error as error:
-            raise UploadError(f"{source.name} is not valid CSV (line {records.line_num}: {error}).") from None
+            # The csv module's words for a quote still open at the end of the file.
+            problem = "a quote opened here is never closed" if "end of data" in str(error) else error
+            raise UploadError(
+                f"{source.name} is not valid CSV (line {next_record_line}: {problem})."
+            ) from None
         self.files.append({"name": source.path, "size": reader.size, "rows": rows})
 
     @staticmethod
@@ -406,6 +414,8 @@ def parse_row(values, max_year):
     tags = [tag.strip() for tag in values.get("tags", "").split(",") if tag.strip()]
     if not title.strip():
         raise BadRow("missing_title")
+    if uri and not is_letterboxd_uri(uri):
+        raise BadRow("bad_uri")
     if (
         len(title) > MAX_TITLE_LENGTH
         or len(uri) > MAX_URI_LENGTH
@@ -426,11 +436,25 @@ def parse_row(values, max_year):
     )
 
 
+LETTERBOXD_HOSTS = {"boxd.it", "letterboxd.com", "www.letterboxd.com"}
+
+
+def is_letterboxd_uri(uri):
+    """Whether uri links to a page on Letterboxd: nothing else (javascript:, other sites) is stored."""
+    if not (uri.isascii() and uri.isprintable()) or " " in uri:
+        return False  # urlsplit would quietly drop tabs and newlines that the stored text keeps
+    parts = urlsplit(uri)
+    return (
+        parts.scheme in ("https", "http") and parts.netloc.lower() in LETTERBOXD_HOSTS and len(parts.path) > 1
+    )
+
+
 def _parse_year(text, max_year):
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= max_year:
+    # isdigit() alone takes superscripts ("¹⁹⁹⁹"), which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or not EARLIEST_YEAR <= int(text) <= max_year:
         raise BadRow("bad_year")
     return int(text)
 
@@ -451,6 +475,8 @@ def _parse_rating(text):
     text = text.strip()
     if not text:
         return None
+    if not text.isascii():
+        raise BadRow("bad_rating")  # Decimal() would read other scripts' digits ("٣")
     try:
         rating = Decimal(text)
     except InvalidOperation:

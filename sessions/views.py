@@ -58,8 +58,7 @@ def _multipart_data(request):
     Django raises its own limits (RequestDataTooBig, TooManyFilesSent) while parsing,
     outside DRF's exception handling; here they become JSON answers with a `detail`.
     """
-    declared = request.META.get("CONTENT_LENGTH") or ""
-    length = int(declared) if declared.isdigit() else 0  # Django's parser refuses a malformed one
+    length = declared_length(request)
     if length > settings.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
         raise PayloadTooLarge(
             f"The upload is {format_size(length)}; the limit is {format_size(settings.UPLOAD_MAX_BYTES)}."
@@ -74,6 +73,16 @@ def _multipart_data(request):
         ) from None
     except TooManyFieldsSent:
         raise ParseError("Too many form fields.") from None
+
+
+def declared_length(request):
+    """The body's length as its Content-Length header gives it; 0 when absent or malformed.
+
+    Only ASCII digits: isdigit() alone takes superscripts ("¹²"), which int() refuses.
+    Django's parser refuses a malformed header itself.
+    """
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    return int(declared) if declared.isascii() and declared.isdigit() else 0
 
 
 def _first_message(errors):

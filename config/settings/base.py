@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,7 +123,13 @@ SESSION_TTL_DAYS = env_int("SESSION_TTL_DAYS", 30, minimum=1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024, minimum=1)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 200, minimum=1)
-UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
+# Parsing and storing run inside the request: 50,000 rows (a Letterboxd member with some
+# 20,000 films) end well within gunicorn's 30 s worker timeout even on a busy machine;
+# 100,000 took 33 s on a loaded 2-core host (bench/upload.py, README "Limits").
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000, minimum=1)
+# Most movies plus viewings in one import, sized the same way: DRF validates each movie,
+# so an import row costs about three upload rows (bench/upload.py).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # Django's own request limits, so an oversized request is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
@@ -170,6 +177,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ReadRateThrottle", "config.throttling.WriteRateThrottle"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Proxies in front of the API that append the client's address to X-Forwarded-For.
+    # 0: the socket's address, and the header (anyone can write it) is ignored.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 # Per client address: reads (status polling included) and writes (upload, import, delete).
 API_READ_RATE_LIMIT = env_rate_limit("API_READ_RATE_LIMIT", "1200/60")
@@ -201,6 +211,19 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
+# Content-Security-Policy of every response (config/csp.py), by directive. Scripts and styles
+# from this origin only, none inline; posters from TMDB's image host; no plugins, no <base>,
+# never framed. Django 6.0's own SECURE_CSP takes the same shape.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https://image.tmdb.org"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,

@@ -79,3 +79,13 @@ def test_movie_pages_refuse_users_who_are_not_staff(client, django_user_model):
 
     for url in (MOVIES, FILMS, LOOKUPS):
         assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("term", ["¹⁹⁹⁹", "99999999999999999999"])
+def test_a_number_that_cannot_be_a_tmdb_id_is_searched_as_a_title(admin_client, term):
+    FilmFactory(title="Playtime")
+
+    response = admin_client.get(FILMS, {"q": term})
+
+    assert response.status_code == 200
+    assert listed(response) == set()

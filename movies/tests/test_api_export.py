@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -244,13 +245,80 @@ def test_import_refuses_a_body_that_is_not_json(client):
     assert "JSON" in response.json()["detail"]
 
 
-def test_import_refuses_an_export_over_the_size_limit_before_reading_it(client, settings):
-    settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 100
+def test_import_takes_movies_that_leave_out_optional_fields(client):
     document = _document(client)
-    sessions_before = Session.objects.count()
+    document["movies"].append({"title": "Bare", "enrichment_status": "pending"})
 
     response = client.post("/api/session/import", document, content_type="application/json")
 
-    assert response.status_code == 413
-    assert "limit" in response.json()["detail"]
-    assert Session.objects.count() == sessions_before
+    assert response.status_code == 201, response.content
+    bare = Movie.objects.get(session_id=response.json()["session_id"], title="Bare")
+    assert (bare.year, bare.tags, bare.rating, bare.liked, bare.enrichment_status) == (
+        None,
+        [],
+        None,
+        False,
+        "pending",
+    )
+
+
+def import_refused(client, body, status, fragment):
+    """Post body to import; True when it is refused with status, naming fragment, and nothing stored."""
+    sessions_before = Session.objects.count()
+    response = client.post("/api/session/import", body, content_type="application/json")
+    assert response.status_code == status, response.content
+    assert fragment in response.json()["detail"]
+    return Session.objects.count() == sessions_before
+
+
+def test_import_refuses_an_export_over_django_s_body_limit_with_413_naming_it(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    document = _document(client)
+
+    assert import_refused(client, document, 413, "the limit is 100 bytes (DATA_UPLOAD_MAX_MEMORY_SIZE")
+
+
+def test_import_refuses_more_rows_than_its_limit_before_validating_any(client, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    document = _document(client)
+    document["movies"][0]["viewings"] = [{"watched_date": "2024-01-01"}] * 3  # 1 movie + 3 viewings
+
+    assert import_refused(
+        client, document, 413, "has 4 movies and viewings; the limit is 3 (IMPORT_MAX_ROWS)"
+    )
+
+
+def test_import_of_a_movie_without_its_enrichment_status_names_the_field(client):
+    document = _document(client)
+    document["movies"].insert(0, dict(document["movies"][0], letterboxd_uri="", title="Other"))
+    del document["movies"][1]["enrichment_status"]
+
+    assert import_refused(client, document, 400, "movies[1].enrichment_status: This field is required.")
+
+
+@pytest.mark.parametrize(
+    ("place", "escape"),
+    [
+        ({"title": "Half LONE"}, r"\ud800"),
+        ({"viewings": [{"review": "LONE"}]}, r"\udfff"),
+        ({"genres": ["LONE"]}, r"\ud83d"),  # the first half of an emoji, without the second
+    ],
+)
+def test_import_refuses_lone_surrogates_with_400(client, place, escape):
+    body = json.dumps(_document(client, **place)).replace("LONE", escape)  # the escape, as a client sends it
+
+    assert import_refused(client, body, 400, "lone UTF-16 surrogate")
+
+
+@pytest.mark.parametrize(
+    ("place", "field"),
+    [
+        ({"letterboxd_uri": "javascript:alert(1)"}, "movies[0].letterboxd_uri"),
+        (
+            {"viewings": [{"letterboxd_uri": "https://evil.example/x/"}]},
+            "movies[0].viewings[0].letterboxd_uri",
+        ),
+    ],
+)
+def test_import_refuses_uris_that_are_not_letterboxd(client, place, field):
+    assert import_refused(client, _document(client, **place), 400, f"{field}: Not a Letterboxd URI")

@@ -31,7 +31,16 @@ def test_one_key_per_film_whatever_the_era_of_its_uri(uri, key):
 
 @pytest.mark.parametrize(
     ("year", "kept"),
-    [("1870", True), ("2029", True), ("2030", False), ("1869", False), ("", True), ("20O1", False)],
+    [
+        ("1870", True),
+        ("2029", True),
+        ("2030", False),
+        ("1869", False),
+        ("", True),
+        ("20O1", False),
+        ("¹⁹⁹⁹", False),  # isdigit() says yes, int() says no
+        ("١٩٩٩", False),  # Arabic-Indic digits: int() reads them, Letterboxd never writes them
+    ],
 )
 def test_years_from_1870_to_five_years_ahead_are_valid(year, kept):
     export = LetterboxdExport()
@@ -49,6 +58,17 @@ def test_ratings_in_half_steps_are_kept(rating, stored):
     export.film(rating=rating)
 
     assert parse(export).films[0].rating == stored
+
+
+@pytest.mark.parametrize("rating", ["٣.5", "５", "¹"])
+def test_ratings_not_in_ascii_digits_are_skipped(rating):
+    export = LetterboxdExport()
+    export.film(rating=rating)
+
+    parsed = parse(export)
+
+    assert parsed.films[0].rating is None
+    assert parsed.metadata["skipped_rows"]["by_reason"] == {"bad_rating": 1}
 
 
 def test_legacy_diary_uris_tell_films_sharing_name_and_year_apart():

@@ -212,6 +212,10 @@ def test_bad_rows_are_skipped_and_counted_by_reason(client):
     export.film(name="Badly Dated", watched_on="2021-13-45")
     export.film(name="Odd Rating", rating="4.3")
     export.film(name="Zero Rating", rating="0")
+    export.film(name="Superscript Year", year="¹⁹⁹⁹")
+    export.film(name="Script", uri="javascript:alert(document.cookie)")
+    export.film(name="Elsewhere", uri="https://evil.example/film/heat/")
+    export.film(name="Lookalike Host", uri="https://letterboxd.com.evil.example/film/heat/")
 
     response = upload(client, [export.zip_upload()])
 
@@ -220,8 +224,8 @@ def test_bad_rows_are_skipped_and_counted_by_reason(client):
     # The rows with bad ratings are skipped in ratings.csv only: their films are still watched.
     assert sorted(session.movies.values_list("title", flat=True)) == ["Fine", "Odd Rating", "Zero Rating"]
     assert session.upload_metadata["skipped_rows"] == {
-        "total": 5,
-        "by_reason": {"missing_title": 1, "bad_year": 1, "bad_date": 1, "bad_rating": 2},
+        "total": 9,
+        "by_reason": {"missing_title": 1, "bad_year": 2, "bad_date": 1, "bad_rating": 2, "bad_uri": 3},
     }
 
 

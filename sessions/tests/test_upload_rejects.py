@@ -97,6 +97,15 @@ BAD_UPLOADS = {
         lambda: [csv_file("ratings.csv", b"Date,Name,Year,Letterboxd URI,Rating\r\n")],
         "watched.csv is required",
     ),
+    "a quote never closed": (
+        lambda: [
+            watched_csv(
+                b"Date,Name,Year,Letterboxd URI\r\n2024-01-01,Heat,1995,https://boxd.it/2bg8\r\n"
+                b'2024-01-02,"Alien,1979,https://boxd.it/2bg9\r\n2024-01-03,Ran,1985,https://boxd.it/2bga\r\n'
+            )
+        ],
+        "watched.csv is not valid CSV (line 3: a quote opened here is never closed)",
+    ),
     "a loose file sent twice": (lambda: [watched_csv(), watched_csv()], "sent twice"),
     "a ZIP and CSVs together": (
         lambda: [zip_file(small_export().zip_bytes()), watched_csv()],
@@ -176,6 +185,12 @@ def test_files_over_the_size_limit_are_refused(client, settings):
     response = client.post("/api/upload", {"files": [export.zip_upload()]})
 
     assert_rejected(response, 413, f"; the limit is {settings.UPLOAD_MAX_BYTES / 1024:.3g} KB.")
+
+
+def test_a_content_length_in_superscript_digits_is_no_crash(client):
+    response = client.post("/api/upload", {"files": [small_export().zip_upload()]}, CONTENT_LENGTH="¹²")
+
+    assert_rejected(response, 400, "No files")  # Django reads no body under a length it cannot parse
 
 
 def test_a_form_over_django_s_size_limit_is_json_too(client, settings):
