@@ -71,7 +71,7 @@ def test_upload_follow_enrichment_explore_and_delete(page, live_server, fake_tmd
     expect(page.locator("#tmdb-basis")).to_have_text("based on 16 of 17 films")
     for chart in ("genres", "directors", "actors", "countries", "languages"):
         assert page.locator(f"#chart-{chart} .bars li").count() > 0, chart
-    for chart in ("watches-by-month", "weekday", "ratings", "decades"):
+    for chart in ("watches-by-month", "watches-by-year", "weekday", "ratings", "decades"):
         assert page.locator(f"#chart-{chart} svg rect[height]:not([height='0'])").count() > 0, chart
     assert page.locator("#chart-calendar rect.day:not(.l0)").count() > 0
 
@@ -83,6 +83,11 @@ def test_upload_follow_enrichment_explore_and_delete(page, live_server, fake_tmd
         with page.expect_response(re.compile(r"/analytics\?year=2022")):
             page.select_option("#year-select", "2022")
 
+    # Fits a phone: nothing wider than the screen but the calendar, which scrolls inside its box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # The film list: search, filter, open a film.
     expect(page.locator("#film-count")).to_have_text("17 films")
     page.check("input[name=enrichment_status]")
@@ -91,6 +96,10 @@ def test_upload_follow_enrichment_explore_and_delete(page, live_server, fake_tmd
     page.uncheck("input[name=enrichment_status]")
     first_title = catalog_film(fake_tmdb, 0)[0]
     page.fill("input[name=search]", first_title)
+    matching = sum(
+        first_title.lower() in catalog_film(fake_tmdb, index)[0].lower() for index in range(CATALOG_FILMS)
+    )
+    expect(page.locator("#film-list > li")).to_have_count(matching)
     film = page.locator("#film-list details").filter(has_text=first_title).first
     film.locator("summary").click()
     expect(film.locator(".film-body")).to_be_visible()

@@ -41,11 +41,11 @@ window.Charts = (function () {
     const list = el("ol", { class: "bars" });
     for (const item of shown) {
       const row = el("li");
-      row.append(el("span", { class: "bar-label" }, item.label));
+      row.append(el("span", { class: "bar-label", title: item.label }, item.label));
       const track = svg("svg", { class: "bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true" });
       track.append(svg("rect", { width: Math.max(0.5, (100 * item.value) / top).toFixed(2), height: 10 }));
       row.append(track, el("span", { class: "bar-value" }, numberFormat.format(item.value)));
-      if (item.note) row.append(el("span", { class: "bar-note" }, item.note));
+      row.append(el("span", { class: "bar-note", title: item.note ? "your average rating" : "" }, item.note || ""));
       list.append(row);
     }
     fill(figure, list);
@@ -68,7 +68,10 @@ window.Charts = (function () {
       plot.append(rect);
     });
     const labels = el("div", { class: "column-labels" + (ticks ? " spread" : "") });
-    for (const label of ticks || items.map((item) => item.label)) labels.append(el("span", {}, label));
+    // Crowded axes label every other column; the blanks keep the rest under their columns.
+    const every = items.length > 8 ? 2 : 1;
+    const shown = ticks || items.map((item, index) => (index % every ? "" : item.label));
+    for (const label of shown) labels.append(el("span", {}, label));
     chart.append(el("span", { class: "column-top" }, numberFormat.format(top)), plot, labels);
     fill(figure, chart);
   }

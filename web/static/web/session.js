@@ -121,11 +121,17 @@
     return value === null || value === undefined ? "–" : `${Number(value).toFixed(2)} ★`;
   }
 
+  // 3.5 as "3½★", 0.5 as "½★".
+  function halfStars(rating) {
+    const whole = Math.floor(rating);
+    return `${whole || ""}${rating % 1 ? "½" : ""}★`;
+  }
+
   function people(rows) {
     return rows.map((row) => ({
       label: row.name,
       value: row.films,
-      note: row.average_rating !== null && row.average_rating !== undefined ? `avg ${Number(row.average_rating).toFixed(1)}★` : "",
+      note: row.average_rating !== null && row.average_rating !== undefined ? `${Number(row.average_rating).toFixed(1)}★` : "",
     }));
   }
 
@@ -152,17 +158,16 @@
     renderYears(a.years);
     window.Charts.timeline($("chart-watches-by-month"), a.watches_by_month);
     window.Charts.columns($("chart-weekday"), a.watches_by_weekday.map((row) => ({ label: row.weekday.slice(0, 3), value: row.viewings })));
-    window.Charts.columns($("chart-ratings"), a.rating_distribution.map((row) => ({
-      label: Number.isInteger(row.rating) ? `${row.rating}★` : "½", value: row.films,
-    })));
-    window.Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${String(row.decade).slice(2)}s`, value: row.films })));
+    window.Charts.columns($("chart-watches-by-year"), a.watches_by_year.map((row) => ({ label: String(row.year), value: row.viewings })));
+    window.Charts.columns($("chart-ratings"), a.rating_distribution.map((row) => ({ label: halfStars(row.rating), value: row.films })));
+    window.Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${row.decade}s`, value: row.films })));
 
     // TMDB-based sections fill in as enrichment runs: say on how many films they rest on.
     const running = state.status && !finished(state.status.status);
     $("tmdb-basis").textContent = `based on ${fmt(totals.enriched_films)} of ${fmt(totals.films)} films${running ? " so far" : ""}`;
     const tmdb = $("tmdb-totals");
     tmdb.replaceChildren();
-    tile(tmdb, "hours watched", fmt(totals.hours_watched));
+    tile(tmdb, "hours watched", fmt(Math.round(totals.hours_watched)));
     tile(tmdb, "median runtime", a.runtime.median ? `${Math.round(a.runtime.median)} min` : "–");
     const versus = a.rating_vs_tmdb;
     tile(tmdb, "your rating vs TMDB (out of 10)", versus.films
