@@ -24,5 +24,7 @@ urlpatterns = [
 # API errors answer JSON with a `detail`, as the API's own errors do (config/exceptions.py).
 handler400 = "config.exceptions.bad_request"
 handler403 = "config.exceptions.permission_denied"
-handler404 = "web.views.not_found"  # JSON under /api/, a page elsewhere
+# Unknown paths outside /api/: a plain page (with DEBUG off; DEBUG shows Django's own). Not a catch-all
+# route: that would stop CommonMiddleware adding a missing slash (/s/<id> to /s/<id>/, /admin).
+handler404 = "web.views.not_found"
 handler500 = "config.exceptions.server_error"

@@ -109,3 +109,17 @@ def test_swagger_ui_is_served_by_the_app_without_inline_script(client, settings)
 
 def test_admin_view_site_leads_home():
     assert admin.site.site_url == "/"
+
+
+def test_unknown_api_paths_answer_json_also_with_debug_on(client, settings):
+    settings.DEBUG = True
+
+    assert client.get("/api/no/such/thing").json() == {"detail": "Not found."}
+
+
+def test_a_session_link_without_its_slash_still_leads_to_the_page(client):
+    session = SessionFactory()
+
+    response = client.get(f"/s/{session.pk}")
+
+    assert response.status_code == 301 and response["Location"] == f"/s/{session.pk}/"
