@@ -23,7 +23,6 @@ key, so the demo banner shows. The machine may be shared: load average printed.
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import threading
@@ -32,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.analytics import report
 from bench.apibench import ROOT, create_session, setup_django, throwaway_database
 
 GOAL_SERVER_MS = 300
@@ -173,14 +173,11 @@ def browse(completed, enriching):
     return downloaded
 
 
-def report(label, values, goal=None, unit="ms"):
-    median = statistics.median(values)
-    line = f"{label:40} median {median:7.1f} {unit}"
-    if len(values) > 1:
-        line += f"  (runs {min(values):.1f}..{max(values):.1f})"
+def report_kilobytes(label, kilobytes, goal=None):
+    line = f"{label:44} {kilobytes:7.1f} KB"
     if goal:
-        verdict = "met" if median <= goal else "MISSED"
-        line += f"  goal <= {goal} {unit}: {median / goal:.2f} of the budget ({verdict})"
+        verdict = "met" if kilobytes <= goal else "MISSED"
+        line += f"  goal <= {goal} KB: {kilobytes / goal:.2f} of the budget ({verdict})"
     print(line)
 
 
@@ -221,7 +218,7 @@ def main():
     report("  the whole first visit", totals, GOAL_SERVER_MS)
     print("Bytes downloaded (headless Chromium, no posters):")
     for label, kilobytes in downloaded.items():
-        report(f"  {label}", [kilobytes], GOAL_FIRST_VISIT_KB if "/s/" in label else None, unit="KB")
+        report_kilobytes(f"  {label}", kilobytes, GOAL_FIRST_VISIT_KB if "/s/" in label else None)
     print(f"Screenshots in {OUT}")
 
 
