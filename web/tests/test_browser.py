@@ -8,8 +8,10 @@ import requests
 from playwright.sync_api import expect
 
 from enrichment.tests.conftest import catalog_film
+from movies.tests.factories import EnrichedMovieFactory, MovieFactory
 from sessions.models import Session
 from sessions.tests.exports import LetterboxdExport
+from sessions.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ZIP_NAME = "letterboxd-someone-2024-04-01-10-00-utc.zip"
@@ -146,3 +148,42 @@ def test_swagger_ui_works_offline(page, live_server):
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Letterboxd stats API")
     expect(page.locator(".opblock").first).to_be_visible()
     assert_stayed_home(page, live_server)
+
+
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360f8cf"
+    "c0f01f0005000201e5271e9d0000000049454e44ae426082"
+)  # fmt: skip
+
+
+def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, live_server, settings):
+    settings.TMDB_API_BASE_URL = "https://api.themoviedb.org/3"  # real TMDB: posters, no demo banner
+    session = SessionFactory(total_movies=3, enriched_count=2)
+    EnrichedMovieFactory(session=session, title="Alpha", poster_path="/alpha.jpg")
+    EnrichedMovieFactory(session=session, title="Beta", poster_path="/beta.jpg")
+    MovieFactory(session=session, title="Gamma")
+    # TMDB's image host, answered here: one poster arrives, the other fails and falls back.
+    page.route("https://image.tmdb.org/t/p/w92/alpha.jpg", lambda route: route.fulfill(body=PIXEL_PNG))
+    page.route("https://image.tmdb.org/t/p/w92/beta.jpg", lambda route: route.fulfill(status=404))
+
+    def with_schedule(route):
+        # The fields the scheduler adds to the status answer (eta_seconds, queue_position).
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "eta_seconds": 600, "queue_position": 2})
+
+    page.route(re.compile(r"/api/session/[^/]+/status$"), with_schedule)
+
+    page.goto(f"/s/{session.pk}/")
+
+    expect(page.locator("#progress-text")).to_have_text("2 of 3 films looked up")
+    expect(page.locator("#progress-extra")).to_have_text(
+        "2 upload(s) ahead of yours in the queue · about 10 minutes left"
+    )
+    expect(page.locator("#tmdb-basis")).to_have_text("based on 2 of 3 films so far")
+    expect(page.locator(".banner.demo")).to_have_count(0)
+    alpha = page.locator("#film-list li").filter(has_text="Alpha").locator("img.poster")
+    expect(alpha).to_have_attribute("src", "https://image.tmdb.org/t/p/w92/alpha.jpg")
+    expect(alpha).to_have_attribute("loading", "lazy")
+    expect(page.locator("#film-list li").filter(has_text="Beta").locator(".poster.none")).to_have_text("B")
+    expect(page.locator("#film-list li").filter(has_text="Gamma").locator(".badge")).to_have_text("pending")
+    assert page.record.hosts() == {urlsplit(live_server.url).netloc, "image.tmdb.org"}
