@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.exceptions import not_found as api_not_found
 from config.health import health
 from sessions.views import UploadView
 
@@ -10,13 +11,20 @@ urlpatterns = [
     re_path(r"^api/health/?$", health, name="health"),
     re_path(r"^api/upload/?$", UploadView.as_view(), name="upload"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves its script as a file (no inline <script>); the sidecar app serves
+    # Swagger UI's files, so the docs work offline.
+    re_path(r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/admin/", include("enrichment.staff_urls")),
     path("api/", include("movies.urls")),
+    # Anything else under /api/ is the API's JSON 404, also with DEBUG on.
+    re_path(r"^api/", api_not_found),
+    path("", include("web.urls")),
 ]
 
-# Every error answers JSON with a `detail`, as the API's own errors do (config/exceptions.py).
+# API errors answer JSON with a `detail`, as the API's own errors do (config/exceptions.py).
 handler400 = "config.exceptions.bad_request"
 handler403 = "config.exceptions.permission_denied"
-handler404 = "config.exceptions.not_found"
+# Unknown paths outside /api/: a plain page (with DEBUG off; DEBUG shows Django's own). Not a catch-all
+# route: that would stop CommonMiddleware adding a missing slash (/s/<id> to /s/<id>/, /admin).
+handler404 = "web.views.not_found"
 handler500 = "config.exceptions.server_error"

@@ -22,5 +22,5 @@ fi
 .venv/bin/python manage.py runserver "0.0.0.0:$PORT" &
 .venv/bin/celery -A config worker --loglevel INFO --concurrency "${CELERY_CONCURRENCY:-2}" &
 .venv/bin/celery -A config beat --loglevel INFO --schedule .run/celerybeat-schedule &
-printf '\n\033[1mServing http://127.0.0.1:%s/api/health (admin at /admin/, API docs at /api/docs/)\033[0m\n\n' "$PORT"
+printf '\n\033[1mOpen http://127.0.0.1:%s/ (API docs at /api/docs/, admin at /admin/)\033[0m\n\n' "$PORT"
 wait -n

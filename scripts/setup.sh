@@ -105,6 +105,17 @@ if ! redis_up; then
   redis_up || die "Redis did not come up at $REDIS_HOST:$REDIS_PORT"
 fi
 
+# --- Browser for the page tests -------------------------------------------------
+# Debian's chromium, driven by Playwright in web/tests (Playwright never downloads a browser here).
+if ! command -v chromium >/dev/null; then
+  if can_install; then
+    say "Installing Chromium for the browser tests (apt-get)"
+    apt_install chromium fonts-dejavu-core
+  else
+    printf 'Chromium is missing: the browser tests (web/tests/test_browser.py) need it: sudo apt-get install chromium\n' >&2
+  fi
+fi
+
 # --- Database ----------------------------------------------------------------
 .venv/bin/python - "$DATABASE_URL" <<'PY'
 import sys, psycopg2, urllib.parse as u

@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # tokens for the staff operations API
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the app: /api/docs/ works offline
     "sessions.apps.UploadSessionsConfig",
     "movies.apps.MoviesConfig",
     "enrichment.apps.EnrichmentConfig",
+    "web.apps.WebConfig",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Separate request and response components, so uploaded files are described as binary.
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- CORS: the SPA runs on another origin -------------------------------------

@@ -1,0 +1,58 @@
+"""A real headless Chromium (Debian's package) driven by Playwright, recording what each page does."""
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from enrichment.tests.conftest import fake_tmdb, fake_tmdb_server  # noqa: F401  shared TMDB stand-in
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# This machine's network is closed, and Chromium must not phone home anyway; as root it needs --no-sandbox.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make in it are plain
+    # synchronous calls, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageRecord:
+    """Every request a page sent and every console error or uncaught exception it had."""
+
+    def __init__(self, page):
+        self.requests, self.errors = [], []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def hosts(self):
+        return {urlsplit(url).netloc for url in self.requests if urlsplit(url).scheme in ("http", "https")}
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.record = PageRecord(page)
+    yield page
+    context.close()

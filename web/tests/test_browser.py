@@ -1,0 +1,189 @@
+"""The pages in a real headless Chromium against a live server, a real Celery worker and the TMDB stand-in."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from enrichment.tests.conftest import catalog_film
+from movies.tests.factories import EnrichedMovieFactory, MovieFactory
+from sessions.models import Session
+from sessions.tests.exports import LetterboxdExport
+from sessions.tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ZIP_NAME = "letterboxd-someone-2024-04-01-10-00-utc.zip"
+CATALOG_FILMS = 16
+
+
+def export_zip(fake, tmp_path):
+    """An export of catalog films (found on TMDB) and one unknown film, viewed over two years."""
+    export = LetterboxdExport()
+    for index in range(CATALOG_FILMS):
+        title, year = catalog_film(fake, index)
+        film = export.film(name=title, year=str(year or ""), rating=str(1 + index % 5))
+        export.viewing(film, watched_date=f"{2022 + index % 2}-{1 + index % 12:02d}-{1 + index:02d}")
+    export.film(name="A Film Nobody Has Heard Of", year="1911")
+    path = tmp_path / ZIP_NAME
+    path.write_bytes(export.zip_bytes())
+    return path
+
+
+def assert_stayed_home(page, live_server):
+    own = urlsplit(live_server.url).netloc
+    assert page.record.hosts() == {own}, page.record.hosts()
+    assert page.record.errors == []
+
+
+def progress_seen(page, expected_total):
+    """Progress texts seen while polling the page, until it says enrichment completed."""
+    seen = []
+    for _ in range(300):
+        text = page.locator("#progress-text").inner_text()
+        if not seen or seen[-1] != text:
+            seen.append(text)
+        if page.locator("#progress").get_attribute("data-state") == "completed":
+            return seen
+        page.wait_for_timeout(100)
+    raise AssertionError(f"enrichment did not complete on the page; saw {seen}")
+
+
+def test_upload_follow_enrichment_explore_and_delete(page, live_server, fake_tmdb, celery_worker, tmp_path):
+    fake_tmdb.latency = 0.4  # slow enough for the page to show enrichment under way
+    try:
+        page.goto("/")
+        expect(page.locator("h1")).to_contain_text("Letterboxd")
+        page.set_input_files("#upload-files", export_zip(fake_tmdb, tmp_path))
+
+        page.wait_for_url(re.compile(r"/s/[0-9a-f-]{36}/$"))
+        session_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        seen = progress_seen(page, CATALOG_FILMS + 1)
+    finally:
+        fake_tmdb.latency = 0.0
+
+    # Progress advanced: at least one reading between the start and the end.
+    done = [int(re.match(r"(\d+) of 17", text).group(1)) for text in seen if re.match(r"\d+ of 17", text)]
+    assert done[-1] == 17 and any(0 < count < 17 for count in done), seen
+    expect(page.locator("#progress-text")).to_contain_text("1 not found")
+
+    # Charts drawn from the statistics, the TMDB ones among them.
+    expect(page.locator("#totals")).to_contain_text("17")
+    expect(page.locator("#tmdb-basis")).to_have_text("based on 16 of 17 films")
+    for chart in ("genres", "directors", "actors", "countries", "languages"):
+        assert page.locator(f"#chart-{chart} .bars li").count() > 0, chart
+    for chart in ("watches-by-month", "watches-by-year", "weekday", "ratings", "decades"):
+        assert page.locator(f"#chart-{chart} svg rect[height]:not([height='0'])").count() > 0, chart
+    assert page.locator("#chart-calendar rect.day:not(.l0)").count() > 0
+
+    # The calendar switches year; per-year statistics switch too when the analytics offer them.
+    expect(page.locator("#chart-calendar")).to_contain_text("8 diary entries in 2023")
+    page.select_option("#calendar-year", "2022")
+    expect(page.locator("#chart-calendar")).to_contain_text("8 diary entries in 2022")
+    if page.locator("#year-picker").is_visible():
+        with page.expect_response(re.compile(r"/analytics\?year=2022")):
+            page.select_option("#year-select", "2022")
+
+    # Fits a phone: nothing wider than the screen but the calendar, which scrolls inside its box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The film list: search, filter, open a film.
+    expect(page.locator("#film-count")).to_have_text("17 films")
+    page.check("input[name=enrichment_status]")
+    expect(page.locator("#film-count")).to_have_text("1 film")
+    expect(page.locator("#film-list")).to_contain_text("A Film Nobody Has Heard Of")
+    page.uncheck("input[name=enrichment_status]")
+    first_title = catalog_film(fake_tmdb, 0)[0]
+    page.fill("input[name=search]", first_title)
+    matching = sum(
+        first_title.lower() in catalog_film(fake_tmdb, index)[0].lower() for index in range(CATALOG_FILMS)
+    )
+    expect(page.locator("#film-list > li")).to_have_count(matching)
+    film = page.locator("#film-list details").filter(has_text=first_title).first
+    film.locator("summary").click()
+    expect(film.locator(".film-body")).to_be_visible()
+    expect(film.get_by_role("link", name="On TMDB")).to_have_attribute(
+        "href", re.compile(r"^https://www\.themoviedb\.org/movie/\d+$")
+    )
+    expect(film.locator(".viewings li")).to_have_count(1)
+
+    # Delete, confirmed; the session is gone.
+    page.click("#delete-open")
+    page.click("#delete-yes")
+    page.wait_for_url(re.compile(r"/\?deleted=1$"))
+    expect(page.locator(".notice")).to_contain_text("deleted")
+    assert not Session.objects.filter(pk=session_id).exists()
+    assert_stayed_home(page, live_server)
+
+    response = page.goto(f"/s/{session_id}/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("This upload is not here")
+
+
+def test_a_refused_upload_shows_the_apis_message_in_place(page, live_server, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an export\n")
+    api_detail = requests.post(
+        f"{live_server.url}/api/upload", files={"files": ("notes.txt", b"not an export\n")}, timeout=10
+    ).json()["detail"]
+
+    page.goto("/")
+    page.set_input_files("#upload-files", notes)
+
+    expect(page.locator("#upload-state")).to_have_text(f"That upload did not work: {api_detail}")
+    assert page.url == f"{live_server.url}/"
+    # The refused upload's 400 is the one console message, which Chromium logs by itself.
+    assert page.record.errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    assert page.record.hosts() == {urlsplit(live_server.url).netloc}
+
+
+def test_swagger_ui_works_offline(page, live_server):
+    page.goto("/api/docs/")
+
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Letterboxd stats API")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert_stayed_home(page, live_server)
+
+
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360f8cf"
+    "c0f01f0005000201e5271e9d0000000049454e44ae426082"
+)  # fmt: skip
+
+
+def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, live_server, settings):
+    settings.TMDB_API_BASE_URL = "https://api.themoviedb.org/3"  # real TMDB: posters, no demo banner
+    session = SessionFactory(total_movies=3, enriched_count=2)
+    EnrichedMovieFactory(session=session, title="Alpha", poster_path="/alpha.jpg")
+    EnrichedMovieFactory(session=session, title="Beta", poster_path="/beta.jpg")
+    MovieFactory(session=session, title="Gamma")
+    # TMDB's image host, answered here: one poster arrives, the other fails and falls back.
+    page.route("https://image.tmdb.org/t/p/w92/alpha.jpg", lambda route: route.fulfill(body=PIXEL_PNG))
+    page.route("https://image.tmdb.org/t/p/w92/beta.jpg", lambda route: route.fulfill(status=404))
+
+    def with_schedule(route):
+        # The fields the scheduler adds to the status answer (eta_seconds, queue_position).
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "eta_seconds": 600, "queue_position": 2})
+
+    page.route(re.compile(r"/api/session/[^/]+/status$"), with_schedule)
+
+    page.goto(f"/s/{session.pk}/")
+
+    expect(page.locator("#progress-text")).to_have_text("2 of 3 films looked up")
+    expect(page.locator("#progress-extra")).to_have_text(
+        "2 upload(s) ahead of yours in the queue · about 10 minutes left"
+    )
+    expect(page.locator("#tmdb-basis")).to_have_text("based on 2 of 3 films so far")
+    expect(page.locator(".banner.demo")).to_have_count(0)
+    alpha = page.locator("#film-list li").filter(has_text="Alpha").locator("img.poster")
+    expect(alpha).to_have_attribute("src", "https://image.tmdb.org/t/p/w92/alpha.jpg")
+    expect(alpha).to_have_attribute("loading", "lazy")
+    expect(page.locator("#film-list li").filter(has_text="Beta").locator(".poster.none")).to_have_text("B")
+    expect(page.locator("#film-list li").filter(has_text="Gamma").locator(".badge")).to_have_text("pending")
+    assert page.record.hosts() == {urlsplit(live_server.url).netloc, "image.tmdb.org"}

@@ -1,0 +1,50 @@
+"""The pages: upload at /, one session at /s/<id>/. Thin: the browser reads the JSON API."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from config.exceptions import not_found as api_not_found
+from config.health import tmdb_mode
+from sessions.selectors import get_live_session
+from sessions.services import extend_session_expiry
+from web.selectors import diary_days
+
+TMDB_KEY_URL = "https://www.themoviedb.org/settings/api"
+
+
+def _page_context():
+    return {"tmdb": tmdb_mode(), "tmdb_key_url": TMDB_KEY_URL, "ttl_days": settings.SESSION_TTL_DAYS}
+
+
+def home(request):
+    return render(request, "web/home.html", {**_page_context(), "deleted": "deleted" in request.GET})
+
+
+def _live_session(session_id):
+    """The session, its life extended as every read does; None when malformed, unknown, expired or deleted."""
+    session = get_live_session(session_id)
+    if session is not None:
+        extend_session_expiry(session)
+    return session
+
+
+def session_page(request, session_id):
+    session = _live_session(session_id)
+    if session is None:
+        return render(request, "web/not_found.html", {"session_gone": True}, status=404)
+    return render(request, "web/session.html", {**_page_context(), "session": session})
+
+
+def session_diary_days(request, session_id):
+    session = _live_session(session_id)
+    if session is None:
+        return JsonResponse({"detail": "Session not found."}, status=404)
+    return JsonResponse({"days": diary_days(session)})
+
+
+def not_found(request, exception=None):
+    """Unknown paths: JSON under /api/, as the API answers; a plain page with a link home elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return render(request, "web/not_found.html", status=404)
