@@ -11,9 +11,13 @@ urlpatterns = [
     re_path(r"^api/health/?$", health, name="health"),
     re_path(r"^api/upload/?$", UploadView.as_view(), name="upload"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves its script as a file (no inline <script>); the sidecar app serves
-    # Swagger UI's files, so the docs work offline.
-    re_path(r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    # The split view serves its script as a file and our template its styles (no inline <script>
+    # or <style>, for the CSP); the sidecar app serves Swagger UI's files, so the docs work offline.
+    re_path(
+        r"^api/docs/?$",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="web/swagger_ui.html"),
+        name="docs",
+    ),
     path("api/admin/", include("enrichment.staff_urls")),
     path("api/", include("movies.urls")),
     # Anything else under /api/ is the API's JSON 404, also with DEBUG on.
