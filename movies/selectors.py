@@ -1,10 +1,15 @@
 """Reads of a session's movies and statistics."""
 
+import logging
+
 from django.core.cache import cache
 from django.db.models import Prefetch
+from redis.exceptions import RedisError
 
 from movies import analytics
 from movies.models import Movie, Watch
+
+logger = logging.getLogger(__name__)
 
 ANALYTICS_CACHE_SECONDS = 60 * 60
 SUMMARY_MOVIES = 10
@@ -28,13 +33,16 @@ def unenriched_movies(session):
     return list(movies.order_by("title", "year", "id")[:UNENRICHED_MOVIES]), movies.count()
 
 
-def analytics_cache_key(session):
-    """Changes whenever enrichment changes the session: its counters, its status, or a save."""
+def analytics_cache_key(session, year=None, released=None):
+    """Per (session, year, release year); changes whenever enrichment or a correction changes the
+    session: its counters, its status, or anything that moves its `updated_at`."""
     return ":".join(
         str(part)
         for part in (
-            "analytics:v1",
+            "analytics:v2",
             session.pk,
+            year,
+            released,
             session.status,
             session.enriched_count,
             session.not_found_count,
@@ -44,13 +52,21 @@ def analytics_cache_key(session):
     )
 
 
-def session_analytics(session):
-    """The session's statistics, from the cache while the session is unchanged."""
-    key = analytics_cache_key(session)
-    result = cache.get(key)
+def session_analytics(session, year=None, released=None):
+    """The session's statistics (all time, or viewings of one year; optionally only films released
+    in one year), from the cache while the session is unchanged. Without Redis, computed afresh."""
+    key = analytics_cache_key(session, year, released)
+    try:
+        result = cache.get(key)
+    except RedisError:
+        logger.warning("Analytics cache unreachable; computing without it", exc_info=True)
+        result = None
     if result is None:
-        result = analytics.session_analytics(session.pk)
-        cache.set(key, result, ANALYTICS_CACHE_SECONDS)
+        result = analytics.session_analytics(analytics.Scope(session.pk, year, released))
+        try:
+            cache.set(key, result, ANALYTICS_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("Analytics cache unreachable; answer not cached", exc_info=True)
     return result
 
 

@@ -19,9 +19,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from movies import selectors
+from movies.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
+from movies.card import share_card_svg
 from movies.csv_export import movies_csv
 from movies.filters import MovieFilter
 from movies.models import Movie
@@ -45,6 +48,9 @@ SESSION_NOT_FOUND = "Session not found."
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(description="Unknown, malformed, expired or deleted session id.")
 ANY_OBJECT = OpenApiTypes.OBJECT
+BAD_QUERY = OpenApiResponse(
+    description="A year or release year that is not a plausible year; `detail` says which."
+)
 
 
 class SessionLookupMixin:
@@ -62,6 +68,24 @@ class SessionLookupMixin:
             raise NotFound(SESSION_NOT_FOUND)
         extend_session_expiry(session)
         return session
+
+
+class SvgRenderer(BaseRenderer):
+    """Lets a client ask for the card with `Accept: image/svg+xml`; errors still answer JSON."""
+
+    media_type = "image/svg+xml"
+    format = "svg"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+def analytics_of(view):
+    """The analytics answer for the URL's session and the query's year and release year (400 if bad)."""
+    query = AnalyticsQuerySerializer(data=view.request.query_params)
+    query.is_valid(raise_exception=True)
+    session = view.get_session()
+    return session, selectors.session_analytics(session, **query.validated_data)
 
 
 class ExportFormatNegotiation(DefaultContentNegotiation):
@@ -91,13 +115,31 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Statistics of the session's films and viewings",
-        description="Computed by the database and cached until enrichment changes the session.",
-        responses={200: ANY_OBJECT, 404: NOT_FOUND},
+        description="All time, or the viewings of one year (`year`), optionally only films released in one "
+        "year (`released`). Computed by the database and cached until enrichment changes the session.",
+        parameters=[AnalyticsQuerySerializer],
+        responses={200: AnalyticsSerializer, 400: BAD_QUERY, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
     def analytics(self, request, session_id):
-        session = self.get_session()
-        return Response({"session_id": session.pk, **selectors.session_analytics(session)})
+        session, stats = analytics_of(self)
+        return Response({"session_id": session.pk, **stats})
+
+    @extend_schema(
+        summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
+        parameters=[AnalyticsQuerySerializer],
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"card\.svg",
+        url_name="card-svg",
+        renderer_classes=[JSONRenderer, SvgRenderer],
+    )
+    def card_svg(self, request, session_id):
+        _, stats = analytics_of(self)
+        return HttpResponse(share_card_svg(stats), content_type="image/svg+xml; charset=utf-8")
 
     @extend_schema(
         summary="The whole session, as JSON (importable) or CSV (one row per film)",

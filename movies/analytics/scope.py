@@ -1,0 +1,102 @@
+"""Which films and viewings a statistic covers: all time or one year, optionally one release year.
+
+Every statistics query starts with the same common table expressions, so that every section
+counts the same things:
+
+- ``films``: the session's films in scope. TV entries (status ``tv``) are never films. For a
+  year, a film is in scope when it has a diary entry dated that year.
+- ``diary``: every diary entry of those films, with ``is_rewatch``: flagged by Letterboxd, *or*
+  the film has an earlier entry (undated entries sort after dated ones).
+- ``viewings``: the viewings in scope. For a year, its dated diary entries. For all time, every
+  diary entry, plus one undated viewing for each film watched without a diary entry.
+
+PostgreSQL evaluates only the expressions a query uses.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from movies.models import Movie, Watch
+
+MOVIE = Movie._meta.db_table
+WATCH = Watch._meta.db_table
+ENRICHED = Movie.EnrichmentStatus.ENRICHED
+# i12 adds Movie.EnrichmentStatus.TV; the string is the agreed value.
+TV = "tv"
+
+
+@dataclass(frozen=True)
+class Scope:
+    session_id: object
+    year: int | None = None
+    released: int | None = None
+
+    @property
+    def params(self):
+        params = {"session": self.session_id, "tv": TV, "enriched": ENRICHED, "released": self.released}
+        if self.year is not None:
+            params |= {"start": date(self.year, 1, 1), "end": date(self.year, 12, 31)}
+        return params
+
+    def previous_year(self):
+        return Scope(self.session_id, self.year - 1, self.released)
+
+    def movie_conditions(self, alias="m"):
+        """SQL conditions on a movie row for this scope, TV entries included."""
+        conditions = [f"{alias}.session_id = %(session)s"]
+        if self.released is not None:
+            conditions.append(f"{alias}.year = %(released)s")
+        if self.year is not None:
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM {WATCH} w WHERE w.movie_id = {alias}.id"
+                " AND w.watched_date BETWEEN %(start)s AND %(end)s)"
+            )
+        return " AND ".join(conditions)
+
+    @property
+    def ctes(self):
+        if self.year is not None:
+            viewings = "SELECT * FROM diary WHERE watched_date BETWEEN %(start)s AND %(end)s"
+        else:
+            viewings = f"""
+                SELECT * FROM diary
+                UNION ALL
+                SELECT NULL, f.id, NULL::date, f.rating, f.tags, f.review, f.rewatch, f.rewatch FROM films f
+                WHERE NOT EXISTS (SELECT 1 FROM {WATCH} w WHERE w.movie_id = f.id)
+            """
+        return f"""
+            WITH films AS (
+                SELECT m.* FROM {MOVIE} m WHERE {self.movie_conditions()} AND m.enrichment_status <> %(tv)s
+            ),
+            diary AS (
+                SELECT w.id, w.movie_id, w.watched_date, w.rating, w.tags, w.review, w.rewatch AS flagged,
+                       w.rewatch OR row_number() OVER (
+                           PARTITION BY w.movie_id ORDER BY w.watched_date, w.id
+                       ) > 1 AS is_rewatch
+                FROM {WATCH} w JOIN films f ON f.id = w.movie_id
+            ),
+            viewings AS ({viewings})
+        """
+
+
+def rows(scope, sql, params=None):
+    """Rows (dicts) of a query on the scope's films, diary and viewings."""
+    with connection.cursor() as cursor:
+        cursor.execute(scope.ctes + sql, scope.params | (params or {}))
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def one(scope, sql, params=None):
+    [row] = rows(scope, sql, params)
+    return row
+
+
+def number(value, digits=2):
+    return None if value is None else round(float(value), digits)
+
+
+def share(part, whole):
+    return round(part / whole, 3) if whole else None
