@@ -127,6 +127,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
+        operation_id="session_card_svg",
         parameters=[AnalyticsQuerySerializer],
         responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
     )
