@@ -6,12 +6,18 @@ returns plain data, ready to be cached and serialized. Nothing loops over movies
 
 from movies.analytics import catalog, diary, overview, ratings, rhythm
 from movies.analytics.progress import enrichment_stats
-from movies.analytics.scope import Scope
+from movies.analytics.scope import Scope, materialized
 
 __all__ = ["Scope", "enrichment_stats", "session_analytics"]
 
 
 def session_analytics(scope):
+    previous_year = None if scope.year is None else overview.headline(scope.previous_year())
+    with materialized(scope) as tables:
+        return _sections(tables, previous_year)
+
+
+def _sections(scope, previous_year):
     headline = overview.headline(scope)
     coverage, based_on = overview.coverage(scope)
     people = catalog.people(scope)
@@ -39,9 +45,7 @@ def session_analytics(scope):
         "least_popular": ratings.films_by_popularity(scope, most=False),
         # Issue 13: what Letterboxd Pro shows, and more.
         "headline": headline,
-        "change": None
-        if scope.year is None
-        else overview.change(headline, overview.headline(scope.previous_year())),
+        "change": None if previous_year is None else overview.change(headline, previous_year),
         "milestones": overview.milestones(scope),
         "highs_and_lows": ratings.highs_and_lows(scope),
         "rhythm": rhythm.rhythm(scope),

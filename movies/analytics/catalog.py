@@ -45,17 +45,22 @@ def people(scope):
         f"SELECT '{role}' AS role, name, f.rating FROM films f CROSS JOIN LATERAL unnest(f.{column}) AS name"
         for role, column in CREW_ROLES.items()
     )
+    # The top of each role apart: five small top-N sorts instead of sorting every name.
+    tops = " UNION ALL ".join(
+        f"(SELECT * FROM credits WHERE role = '{role}' ORDER BY films DESC, name LIMIT %(limit)s)"
+        for role in CREW_ROLES
+    )
     found = rows(
         scope,
-        f"""
-        SELECT role, name, films, rated_films, average_rating FROM (
-            SELECT role, name, count(*) AS films, count(rating) AS rated_films, avg(rating) AS average_rating,
-                   row_number() OVER (PARTITION BY role ORDER BY count(*) DESC, name) AS rank
-            FROM ({unnested}) credited GROUP BY role, name
-        ) ranked
-        WHERE rank <= %(limit)s ORDER BY role, rank
-        """,
+        tops,
         {"limit": TOP_PEOPLE},
+        ctes=[
+            f"""credits AS (
+                SELECT role, name, count(*) AS films, count(rating) AS rated_films,
+                       avg(rating) AS average_rating
+                FROM ({unnested}) credited GROUP BY role, name
+            )"""
+        ],
     )
     by_role = {role: [] for role in CREW_ROLES}
     for row in found:

@@ -53,7 +53,7 @@ def headline(scope):
         """
         SELECT count(v.movie_id) AS viewings,
                count(v.movie_id) FILTER (WHERE v.is_rewatch) AS rewatches,
-               count(v.movie_id) FILTER (WHERE v.review <> '') AS reviews,
+               count(v.movie_id) FILTER (WHERE v.reviewed) AS reviews,
                coalesce(sum(f.runtime), 0) AS minutes,
                film.films, film.likes, film.rated_films, film.average_rating
         FROM (SELECT count(*) AS films, count(*) FILTER (WHERE liked) AS likes,

@@ -49,14 +49,12 @@ def rhythm(scope):
         span = "SELECT %(start)s::date AS low, least(%(end)s::date, current_date) AS high"
     else:
         span = "SELECT min(day) AS low, max(day) AS high FROM days"
-    row = one(
-        scope,
-        f""",
-        days AS (
+    ctes = [
+        """days AS (
             SELECT watched_date AS day, count(*) AS viewings FROM viewings
             WHERE watched_date IS NOT NULL GROUP BY watched_date
-        ),
-        weeks AS (
+        )""",
+        f"""weeks AS (
             SELECT week::date AS week, coalesce(sum(days.viewings), 0)::int AS viewings
             FROM ({span}) span
             CROSS JOIN generate_series(
@@ -64,20 +62,24 @@ def rhythm(scope):
             ) week
             LEFT JOIN days ON date_trunc('week', days.day) = week
             GROUP BY week
-        ),
-        day_runs AS (
+        )""",
+        """day_runs AS (
             SELECT count(*) AS length, min(day) AS first, max(day) AS last
             FROM (SELECT day, day - (row_number() OVER (ORDER BY day))::int AS run FROM days) numbered
             GROUP BY run
-        ),
-        week_runs AS (
+        )""",
+        """week_runs AS (
             SELECT count(*) AS length, min(week) AS first, max(week) AS last
             FROM (
                 SELECT week, week - 7 * (row_number() OVER (ORDER BY week))::int AS run
                 FROM weeks WHERE viewings > 0
             ) numbered
             GROUP BY run
-        )
+        )""",
+    ]
+    row = one(
+        scope,
+        """
         SELECT
             (SELECT coalesce(
                 json_agg(json_build_object('week_start', week, 'viewings', viewings) ORDER BY week), '[]'
@@ -98,6 +100,7 @@ def rhythm(scope):
             (SELECT json_build_object('weeks', length, 'first', first, 'last', last) FROM week_runs
              ORDER BY length DESC, first LIMIT 1) AS longest_week_streak
         """,
+        ctes=ctes,
     )
     if row["busiest_weekday"]:
         row["busiest_weekday"]["weekday"] = WEEKDAYS[row["busiest_weekday"]["weekday"] - 1]
