@@ -7,8 +7,8 @@ cinematographers, composers, tags) in a throw-away database, then times through
 Django's test client, --runs times each (medians, with the spread): the
 analytics answer for all time and for --year with the cache emptied before each
 request (goal: at most 300 ms), the same answers from the cache (goal: at most
-10 ms), the card (card.svg?year=, its analytics cached: goal at most 200 ms, and
-the SVG drawing alone), and the movie list the existing frontend loads in one
+10 ms), the card (card.svg and card.png ?year=, their analytics cached: goal at most
+200 ms, and the SVG drawing alone), and the movie list the existing frontend loads in one
 call (per_page=500). Production settings (DEBUG off); the load average is
 printed, as the machine may be shared.
 
@@ -88,8 +88,8 @@ def main():
                 (f"analytics {label}, uncached", uncached, GOAL_UNCACHED_MS),
                 (f"analytics {label}, cached", cached, GOAL_CACHED_MS),
             ]
-        card_url = f"{base}/card.svg?year={args.year}"
-        card = [timed_get(client, card_url) for _ in range(args.runs)]
+        card = [timed_get(client, f"{base}/card.svg?year={args.year}") for _ in range(args.runs)]
+        card_png = [timed_get(client, f"{base}/card.png?year={args.year}") for _ in range(args.runs)]
         stats = selectors.session_analytics(Session.objects.get(pk=session.pk), args.year)
         drawing = []
         for _ in range(args.runs):
@@ -103,6 +103,7 @@ def main():
     for label, times, goal in results:
         report(label, times, goal)
     report(f"card.svg?year={args.year} (analytics cached)", card, GOAL_CARD_MS)
+    report(f"card.png?year={args.year} (analytics cached)", card_png, GOAL_CARD_MS)
     report("card SVG drawing alone", drawing)
     report("movies?per_page=500 (with viewings)", movies)
 

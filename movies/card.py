@@ -1,7 +1,8 @@
-"""The share card: a 1200x630 SVG of a year's (or all time's) statistics; pure Python, no ORM.
+"""The share card: a 1200x630 SVG (or PNG) of a year's (or all time's) statistics; no ORM.
 
 Names and titles are user or TMDB data: every text goes through XML escaping, and nothing
-outside the SVG is referenced (no fonts, images or scripts from elsewhere).
+outside the SVG is referenced (no fonts, images or scripts from elsewhere). Its own words keep
+to characters every common font has (no star glyph), so the PNG draws them with any font.
 """
 
 from xml.sax.saxutils import escape
@@ -37,7 +38,7 @@ def _headline(stats):
         ("films", f"{headline['films']:,}"),
         ("viewings", f"{headline['viewings']:,}"),
         ("hours", f"{headline['hours']:,.0f}"),
-        ("average rating", "—" if rating is None else f"{rating:.2f}★"),
+        ("average rating", "—" if rating is None else f"{rating:.2f}"),
         ("new to me", "—" if share is None else f"{share:.0%}"),
     ]
 
@@ -51,11 +52,11 @@ def _rating_spread(distribution):
         x = round(SPREAD_LEFT + index * step + 4, 1)
         parts.append(
             f'<rect x="{x}" y="{SPREAD_BOTTOM - height}" width="{round(step - 8, 1)}" height="{height}" '
-            f'fill="{ACCENT}"><title>{entry["rating"]}★: {entry["films"]}</title></rect>'
+            f'fill="{ACCENT}"><title>{entry["rating"]} stars: {entry["films"]}</title></rect>'
         )
-    parts.append(_text(SPREAD_LEFT, SPREAD_BOTTOM + 30, "½★", size=20, fill=MUTED))
+    parts.append(_text(SPREAD_LEFT, SPREAD_BOTTOM + 30, "½ star", size=20, fill=MUTED))
     parts.append(
-        _text(SPREAD_LEFT + SPREAD_WIDTH, SPREAD_BOTTOM + 30, "5★", size=20, fill=MUTED, anchor="end")
+        _text(SPREAD_LEFT + SPREAD_WIDTH, SPREAD_BOTTOM + 30, "5 stars", size=20, fill=MUTED, anchor="end")
     )
     return parts
 
@@ -87,3 +88,16 @@ def share_card_svg(stats):
     parts += _rating_spread(stats["rating_distribution"])
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+class PngUnavailable(Exception):
+    """The cairo library is not installed (scripts/setup.sh installs libcairo2)."""
+
+
+def share_card_png(stats):
+    """The card drawn as PNG by CairoSVG, offline (the SVG references nothing outside itself)."""
+    try:
+        import cairosvg  # loads libcairo2 at import: without it, only the PNG is unavailable
+    except OSError as exc:
+        raise PngUnavailable(str(exc)) from exc
+    return cairosvg.svg2png(bytestring=share_card_svg(stats).encode(), unsafe=False)

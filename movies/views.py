@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from movies import selectors
 from movies.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
-from movies.card import share_card_svg
+from movies.card import PngUnavailable, share_card_png, share_card_svg
 from movies.csv_export import movies_csv
 from movies.filters import MovieFilter
 from movies.models import Movie
@@ -70,14 +70,26 @@ class SessionLookupMixin:
         return session
 
 
-class SvgRenderer(BaseRenderer):
-    """Lets a client ask for the card with `Accept: image/svg+xml`; errors still answer JSON."""
-
-    media_type = "image/svg+xml"
-    format = "svg"
+class CardRenderer(BaseRenderer):
+    """Lets a client ask for the card by its image type in `Accept`; errors still answer JSON."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return JSONRenderer().render(data)
+
+
+class SvgRenderer(CardRenderer):
+    media_type = "image/svg+xml"
+    format = "svg"
+
+
+class PngRenderer(CardRenderer):
+    media_type = "image/png"
+    format = "png"
+
+
+class CardUnavailable(APIException):
+    status_code = http_status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "card_unavailable"
 
 
 def analytics_of(view):
@@ -141,6 +153,33 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
     def card_svg(self, request, session_id):
         _, stats = analytics_of(self)
         return HttpResponse(share_card_svg(stats), content_type="image/svg+xml; charset=utf-8")
+
+    @extend_schema(
+        summary="The share card as a PNG picture",
+        operation_id="session_card_png",
+        parameters=[AnalyticsQuerySerializer],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            400: BAD_QUERY,
+            404: NOT_FOUND,
+            503: OpenApiResponse(description="This server cannot draw PNG (no cairo library); use card.svg."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"card\.png",
+        url_name="card-png",
+        renderer_classes=[JSONRenderer, PngRenderer],
+    )
+    def card_png(self, request, session_id):
+        _, stats = analytics_of(self)
+        try:
+            return HttpResponse(share_card_png(stats), content_type="image/png")
+        except PngUnavailable as exc:
+            raise CardUnavailable(
+                f"This server cannot draw PNG ({exc}); card.svg draws the same card."
+            ) from exc
 
     @extend_schema(
         summary="The whole session, as JSON (importable) or CSV (one row per film)",

@@ -1,10 +1,12 @@
 """The analytics answer matches its OpenAPI description field by field; the share card draws it safely."""
 
+import io
 from datetime import date
 from decimal import Decimal
 from xml.etree import ElementTree
 
 import pytest
+from PIL import Image
 from rest_framework import serializers
 
 from movies.analytics_serializers import AnalyticsSerializer
@@ -67,7 +69,7 @@ def test_the_card_shows_the_years_headline_favourites_and_rating_spread(client, 
     assert (svg.get("width"), svg.get("height")) == ("1200", "630")
     texts = [text.text for text in svg.iter(f"{SVG}text")]
     assert texts[0] == "2021 in film"
-    assert {"4", "5", "8", "3.33★", "40%"} <= set(texts)  # films, viewings, hours, average, new to me
+    assert {"4", "5", "8", "3.33", "40%"} <= set(texts)  # films, viewings, hours, average, new to me
     assert {"Drama", "Ann Dir", "Actor X"} <= set(texts)
     assert len(list(svg.iter(f"{SVG}rect"))) == 1 + 10  # the background, one bar per half star
 
@@ -93,3 +95,14 @@ def test_user_data_on_the_card_is_escaped(client):
 def test_a_bad_year_or_unknown_session_answers_json(client, session):
     assert client.get(f"/api/session/{session.pk}/card.svg?year=x").json()["detail"].startswith("year")
     assert client.get("/api/session/00000000-0000-4000-8000-000000000000/card.svg").status_code == 404
+
+
+def test_the_card_as_png_is_1200_by_630(client, session):
+    response = client.get(f"/api/session/{session.pk}/card.png?year=2021")
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "image/png"
+    with Image.open(io.BytesIO(response.content)) as picture:
+        assert (picture.format, picture.size) == ("PNG", (1200, 630))
+        # Drawn, not blank: the background and the green of the figures and bars.
+        assert len(picture.convert("RGB").getcolors(maxcolors=100_000)) > 2
