@@ -44,11 +44,14 @@ class TotalsSerializer(serializers.Serializer):
     hours_watched = _number("Runtime of every viewing, in hours.")
 
 
-class NamedCountSerializer(serializers.Serializer):
-    name = serializers.CharField()
+class RatedCountSerializer(serializers.Serializer):
     films = _integer()
     rated_films = _integer()
     average_rating = _number("Your average rating of these films.")
+
+
+class NamedCountSerializer(RatedCountSerializer):
+    name = serializers.CharField()
 
 
 class LanguageSerializer(NamedCountSerializer):
@@ -57,18 +60,12 @@ class LanguageSerializer(NamedCountSerializer):
     language = serializers.CharField(allow_null=True, help_text="English name, when TMDB gave it.")
 
 
-class DecadeSerializer(serializers.Serializer):
+class DecadeSerializer(RatedCountSerializer):
     decade = _integer()
-    films = _integer()
-    rated_films = _integer()
-    average_rating = _number()
 
 
-class ReleaseYearSerializer(serializers.Serializer):
+class ReleaseYearSerializer(RatedCountSerializer):
     year = _integer()
-    films = _integer()
-    rated_films = _integer()
-    average_rating = _number()
 
 
 class YearViewingsSerializer(serializers.Serializer):

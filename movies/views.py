@@ -87,6 +87,17 @@ class PngRenderer(CardRenderer):
     format = "png"
 
 
+def card_action(renderer):
+    """GET /api/session/{id}/card.<the renderer's format>."""
+    return action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"card\.{renderer.format}",
+        url_name=f"card-{renderer.format}",
+        renderer_classes=[JSONRenderer, renderer],
+    )
+
+
 class CardUnavailable(APIException):
     status_code = http_status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "card_unavailable"
@@ -143,13 +154,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         parameters=[AnalyticsQuerySerializer],
         responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"card\.svg",
-        url_name="card-svg",
-        renderer_classes=[JSONRenderer, SvgRenderer],
-    )
+    @card_action(SvgRenderer)
     def card_svg(self, request, session_id):
         _, stats = analytics_of(self)
         return HttpResponse(share_card_svg(stats), content_type="image/svg+xml; charset=utf-8")
@@ -165,13 +170,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
             503: OpenApiResponse(description="This server cannot draw PNG (no cairo library); use card.svg."),
         },
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"card\.png",
-        url_name="card-png",
-        renderer_classes=[JSONRenderer, PngRenderer],
-    )
+    @card_action(PngRenderer)
     def card_png(self, request, session_id):
         _, stats = analytics_of(self)
         try:
