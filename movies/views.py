@@ -103,12 +103,11 @@ class CardUnavailable(APIException):
     default_code = "card_unavailable"
 
 
-def analytics_of(view):
-    """The analytics answer for the URL's session and the query's year and release year (400 if bad)."""
+def analytics_query(view):
+    """The URL's session, and the query's year and release year (400 if implausible)."""
     query = AnalyticsQuerySerializer(data=view.request.query_params)
     query.is_valid(raise_exception=True)
-    session = view.get_session()
-    return session, selectors.session_analytics(session, **query.validated_data)
+    return view.get_session(), query.validated_data
 
 
 class ExportFormatNegotiation(DefaultContentNegotiation):
@@ -145,8 +144,11 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def analytics(self, request, session_id):
-        session, stats = analytics_of(self)
-        return Response({"session_id": session.pk, **stats})
+        session, query = analytics_query(self)
+        # Already rendered (and cached so): served as it is.
+        return HttpResponse(
+            selectors.session_analytics_json(session, **query), content_type="application/json"
+        )
 
     @extend_schema(
         summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
@@ -156,8 +158,11 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
     )
     @card_action(SvgRenderer)
     def card_svg(self, request, session_id):
-        _, stats = analytics_of(self)
-        return HttpResponse(share_card_svg(stats), content_type="image/svg+xml; charset=utf-8")
+        session, query = analytics_query(self)
+        return HttpResponse(
+            share_card_svg(selectors.session_analytics(session, **query)),
+            content_type="image/svg+xml; charset=utf-8",
+        )
 
     @extend_schema(
         summary="The share card as a PNG picture",
@@ -172,9 +177,11 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
     )
     @card_action(PngRenderer)
     def card_png(self, request, session_id):
-        _, stats = analytics_of(self)
+        session, query = analytics_query(self)
         try:
-            return HttpResponse(share_card_png(stats), content_type="image/png")
+            return HttpResponse(
+                share_card_png(selectors.session_analytics(session, **query)), content_type="image/png"
+            )
         except PngUnavailable as exc:
             raise CardUnavailable(
                 f"This server cannot draw PNG ({exc}); card.svg draws the same card."

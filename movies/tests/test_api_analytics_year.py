@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from movies.models import Movie
 from movies.tests.factories import EnrichedMovieFactory, WatchFactory
@@ -405,3 +407,13 @@ def test_each_year_is_cached_apart_and_a_correction_invalidates_them(
     Session.objects.get(pk=session.pk).save(update_fields=["updated_at"])
 
     assert analytics_of(client, session, "?year=2021")["headline"]["hours"] == 9.5
+
+
+def test_without_redis_the_answer_is_computed_afresh(client, session, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+
+    assert analytics_of(client, session, "?year=2021")["headline"]["viewings"] == 5
