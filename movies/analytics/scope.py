@@ -73,11 +73,11 @@ class Scope:
         if self.year is not None:
             viewings = "SELECT * FROM diary WHERE watched_date BETWEEN %(start)s AND %(end)s"
         else:
-            viewings = f"""
+            viewings = """
                 SELECT * FROM diary
                 UNION ALL
                 SELECT NULL, f.id, NULL::date, f.rating, f.tags, f.reviewed, f.rewatch, f.rewatch FROM films f
-                WHERE NOT EXISTS (SELECT 1 FROM {WATCH} w WHERE w.movie_id = f.id)
+                WHERE NOT EXISTS (SELECT 1 FROM diary d WHERE d.movie_id = f.id)
             """
         films = f"""
             SELECT {FILM_COLUMNS}, m.review <> '' AS reviewed FROM {MOVIE} m
