@@ -41,26 +41,30 @@ def counts_by_array(scope, column, limit=None):
 def people(scope):
     """Directors, actors, writers, cinematographers and composers: the most frequent of each,
     with your average rating, in one query."""
-    unnested = " UNION ALL ".join(
-        f"SELECT '{role}' AS role, name, f.rating FROM films f CROSS JOIN LATERAL unnest(f.{column}) AS name"
-        for role, column in CREW_ROLES.items()
+    # One unnest of the five arrays side by side (the shorter padded with nulls) and one pass of
+    # grouping sets: a third of the time of five unnests grouped apart (bench/analytics.py).
+    names = [f"{role}_name" for role in CREW_ROLES]
+    role = " ".join(
+        f"WHEN GROUPING({name}) = 0 THEN '{role}'" for role, name in zip(CREW_ROLES, names, strict=True)
     )
+    arrays = ", ".join(f"f.{column}" for column in CREW_ROLES.values())
+    credits = f"""credits AS (
+        SELECT CASE {role} END AS role, coalesce({", ".join(names)}) AS name,
+               count(*) AS films, count(rating) AS rated_films, avg(rating::float) AS average_rating
+        FROM films f CROSS JOIN LATERAL unnest({arrays}) AS credit({", ".join(names)})
+        GROUP BY GROUPING SETS ({", ".join(f"({name})" for name in names)})
+    )"""
     # The top of each role apart: five small top-N sorts instead of sorting every name.
     tops = " UNION ALL ".join(
-        f"(SELECT * FROM credits WHERE role = '{role}' ORDER BY films DESC, name LIMIT %(limit)s)"
+        f"""(SELECT * FROM credits WHERE role = '{role}' AND name IS NOT NULL
+             ORDER BY films DESC, name LIMIT %(limit)s)"""
         for role in CREW_ROLES
     )
     found = rows(
         scope,
         tops,
         {"limit": TOP_PEOPLE},
-        ctes=[
-            f"""credits AS (
-                SELECT role, name, count(*) AS films, count(rating) AS rated_films,
-                       avg(rating) AS average_rating
-                FROM ({unnested}) credited GROUP BY role, name
-            )"""
-        ],
+        ctes=[credits],
     )
     by_role = {role: [] for role in CREW_ROLES}
     for row in found:
