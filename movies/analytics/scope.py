@@ -29,13 +29,14 @@ ENRICHED = Movie.EnrichmentStatus.ENRICHED
 # i12 adds Movie.EnrichmentStatus.TV; the string is the agreed value.
 TV = "tv"
 # What the statistics read of a movie: not its review's text, nor what only the movie list shows.
+# Fixed-size columns first, arrays last: a query reading only the first ones skips the arrays.
 FILM_COLUMNS = ", ".join(
     f"m.{connection.ops.quote_name(name)}"
     for name in [
-        "id", "title", "year", "rating", "liked", "tags", "rewatch", "enrichment_status", "tmdb_id", "genres",
-        "directors", "cast", "writers", "cinematographers", "composers", "director_genders", "runtime",
-        "popularity", "vote_average", "vote_count", "original_language", "original_language_name",
-        "production_countries", "release_date",
+        "id", "year", "rating", "liked", "rewatch", "tmdb_id", "runtime", "popularity", "vote_average",
+        "vote_count", "release_date", "enrichment_status", "original_language", "title",
+        "original_language_name", "tags", "genres", "directors", "cast", "writers", "cinematographers",
+        "composers", "director_genders", "production_countries",
     ]
 )  # fmt: skip
 
