@@ -12,23 +12,27 @@ __all__ = ["Scope", "enrichment_stats", "session_analytics"]
 
 
 def session_analytics(scope):
-    previous_year = None if scope.year is None else overview.headline(scope.previous_year())
+    previous_year = None if scope.year is None else overview.headline_and_totals(scope.previous_year())[0]
     with materialized(scope) as tables:
         return _sections(tables, previous_year)
 
 
 def _sections(scope, previous_year):
-    headline = overview.headline(scope)
+    headline, totals = overview.headline_and_totals(scope)
     coverage, based_on = overview.coverage(scope)
     people = catalog.people(scope)
+    by_date = rhythm.watches_by_date(scope)
+    whole_session = scope.year is None and scope.released is None
     return {
         "year": scope.year,
         "released": scope.released,
-        "years": overview.years(scope.session_id),
+        "years": [entry["year"] for entry in by_date["watches_by_year"]]
+        if whole_session
+        else overview.years(scope.session_id),
         "coverage": coverage,
         "based_on": based_on,
         # The original sections, now for the scope.
-        "totals": overview.totals(scope),
+        "totals": totals,
         "genres": catalog.counts_by_array(scope, "genres"),
         "directors": people["directors"],
         "actors": people["actors"],
@@ -36,7 +40,7 @@ def _sections(scope, previous_year):
         "languages": catalog.languages(scope),
         "decades": catalog.counts_by_year(scope, "(year / 10) * 10", "decade"),
         "release_years": catalog.counts_by_year(scope, "year", "year"),
-        **rhythm.watches_by_date(scope),
+        **by_date,
         "rating_distribution": ratings.rating_distribution(scope),
         "rating_vs_tmdb": ratings.rating_vs_tmdb(scope),
         "runtime": ratings.summary(scope, "runtime"),

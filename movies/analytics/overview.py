@@ -10,7 +10,8 @@ COMPARED = ["films", "viewings", "hours", "average_rating", "new_to_me_share"]
 
 
 def years(session_id):
-    """Years with at least one dated viewing of a film, oldest first."""
+    """Years with at least one dated viewing of a film, oldest first (for all time, the years of
+    `watches_by_year` say the same without a query)."""
     scope = Scope(session_id)
     return [
         row["year"]
@@ -26,55 +27,52 @@ def years(session_id):
     ]
 
 
-def totals(scope):
-    """The original all-time figures, for the scope; rewatches here are the flagged ones."""
-    row = one(
-        scope,
-        """
-        SELECT (SELECT count(*) FROM films) AS films,
-               (SELECT count(*) FROM films WHERE enrichment_status = %(enriched)s) AS enriched_films,
-               (SELECT count(rating) FROM films) AS rated_films,
-               (SELECT avg(rating) FROM films) AS average_rating,
-               (SELECT count(*) FILTER (WHERE liked) FROM films) AS liked_films,
-               count(v.*) AS viewings,
-               count(*) FILTER (WHERE v.flagged) AS rewatches,
-               coalesce(sum(f.runtime), 0) AS minutes_watched
-        FROM viewings v JOIN films f ON f.id = v.movie_id
-        """,
-    )
-    minutes = row.pop("minutes_watched")
-    return {**row, "average_rating": number(row["average_rating"]), "hours_watched": number(minutes / 60, 1)}
-
-
-def headline(scope):
-    """Viewings, films, hours, reviews, likes, ratings, and first viewings against rewatches."""
+def headline_and_totals(scope):
+    """The headline (viewings, films, hours, reviews, likes, ratings, first viewings against
+    rewatches), and the original `totals` (whose rewatches are the flagged ones), in one query."""
     row = one(
         scope,
         """
         SELECT count(v.movie_id) AS viewings,
                count(v.movie_id) FILTER (WHERE v.is_rewatch) AS rewatches,
+               count(v.movie_id) FILTER (WHERE v.flagged) AS flagged_rewatches,
                count(v.movie_id) FILTER (WHERE v.reviewed) AS reviews,
                coalesce(sum(f.runtime), 0) AS minutes,
-               film.films, film.likes, film.rated_films, film.average_rating
-        FROM (SELECT count(*) AS films, count(*) FILTER (WHERE liked) AS likes,
+               film.films, film.enriched_films, film.likes, film.rated_films, film.average_rating
+        FROM (SELECT count(*) AS films,
+                     count(*) FILTER (WHERE enrichment_status = %(enriched)s) AS enriched_films,
+                     count(*) FILTER (WHERE liked) AS likes,
                      count(rating) AS rated_films, avg(rating) AS average_rating FROM films) film
         LEFT JOIN (viewings v JOIN films f ON f.id = v.movie_id) ON true
-        GROUP BY film.films, film.likes, film.rated_films, film.average_rating
+        GROUP BY film.films, film.enriched_films, film.likes, film.rated_films, film.average_rating
         """,
     )
     new_to_me = row["viewings"] - row["rewatches"]
-    return {
+    hours = number(row["minutes"] / 60, 1)
+    average_rating = number(row["average_rating"])
+    headline = {
         "viewings": row["viewings"],
         "films": row["films"],
-        "hours": number(row.pop("minutes") / 60, 1),
+        "hours": hours,
         "reviews": row["reviews"],
         "likes": row["likes"],
         "rated_films": row["rated_films"],
-        "average_rating": number(row["average_rating"]),
+        "average_rating": average_rating,
         "new_to_me": new_to_me,
         "rewatches": row["rewatches"],
         "new_to_me_share": share(new_to_me, row["viewings"]),
     }
+    totals = {
+        "films": row["films"],
+        "enriched_films": row["enriched_films"],
+        "rated_films": row["rated_films"],
+        "average_rating": average_rating,
+        "liked_films": row["likes"],
+        "viewings": row["viewings"],
+        "rewatches": row["flagged_rewatches"],
+        "hours_watched": hours,
+    }
+    return headline, totals
 
 
 def change(current, previous):
