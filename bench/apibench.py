@@ -63,6 +63,7 @@ GENRES = [
 ]  # fmt: skip
 LANGUAGES = ["en", "en", "en", "fr", "ja", "it", "de", "es", "ko", "sv", "ru", "zh", "hi", "pt", "da"]
 COUNTRIES = ["United States of America", "France", "United Kingdom", "Japan", "Italy", "Germany", "Spain"]
+TAGS = ["cinema", "home", "festival", "with friends", "35mm", "streaming"]
 COUNTRIES += ["South Korea", "Sweden", "Canada", "Hong Kong", "Denmark", "India", "Brazil", "Mexico"]
 
 
@@ -81,7 +82,6 @@ def create_session(films, diary_entries, seed=1):
                 session=session,
                 key=f"https://boxd.it/bench{n}",
                 title=f"Film {n}",
-                year=rng.randint(1920, 2025),
                 letterboxd_uri=f"https://boxd.it/bench{n}",
                 rating=Decimal(rng.randint(1, 10)) / 2 if rng.random() < 0.8 else None,
                 watched_date=date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650)),
@@ -90,11 +90,21 @@ def create_session(films, diary_entries, seed=1):
                 tmdb_id=100_000 + n,
                 genres=rng.sample(GENRES, rng.randint(1, 3)),
                 directors=[f"Director {rng.randint(1, films // 2)}"],
+                director_genders=[rng.choice([0, 1, 2, 2, 2])],
+                writers=[f"Writer {rng.randint(1, films)}" for _ in range(rng.randint(1, 2))],
+                cinematographers=[f"Cinematographer {rng.randint(1, films // 3)}"],
+                composers=[f"Composer {rng.randint(1, films // 4)}"],
+                release_date=(
+                    release := date(rng.randint(1920, 2025), rng.randint(1, 12), rng.randint(1, 28))
+                ),
+                year=release.year,
                 cast=[f"Actor {rng.randint(1, films * 3)}" for _ in range(5)],
                 runtime=rng.randint(70, 200),
                 popularity=round(rng.expovariate(0.1), 3),
                 vote_average=round(rng.uniform(4, 9), 1),
-                original_language=rng.choice(LANGUAGES),
+                vote_count=rng.randint(1, 30_000),
+                original_language=(language := rng.choice(LANGUAGES)),
+                original_language_name=language.upper(),
                 country=(countries := rng.sample(COUNTRIES, rng.randint(1, 2)))[0],
                 production_countries=countries,
             )
@@ -109,6 +119,7 @@ def create_session(films, diary_entries, seed=1):
                 watched_date=date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650)),
                 rating=Decimal(rng.randint(1, 10)) / 2,
                 rewatch=rng.random() < 0.15,
+                tags=rng.sample(TAGS, rng.randint(0, 2)),
             )
             for _ in range(diary_entries)
         ],

@@ -13,6 +13,12 @@ from enrichment import ratelimit
 
 DIRECTORS_KEPT = 3
 CAST_KEPT = 5
+# Crew kept for statistics, by TMDB job; a few names of each, like the directors.
+CREW_KEPT = 3
+WRITER_JOBS = {"Screenplay", "Writer", "Story", "Screenstory", "Author", "Novel"}
+CINEMATOGRAPHER_JOBS = {"Director of Photography"}
+COMPOSER_JOBS = {"Original Music Composer", "Music"}
+UNKNOWN_GENDER = 0
 # v4 read tokens are JWTs; v3 keys are 32 hex digits.
 V4_TOKEN_PREFIX = "eyJ"
 
@@ -85,15 +91,25 @@ def film_fields(details):
     # The crew lists a person once per job: keep each director once.
     crew = credits.get("crew") or []
     directors = _unique(member.get("name") for member in crew if member.get("job") == "Director")
+    directors = directors[:DIRECTORS_KEPT]
+    gender_of = {}
+    for member in crew:
+        if member.get("job") == "Director":
+            gender_of.setdefault(member.get("name"), member.get("gender") or UNKNOWN_GENDER)
     countries = _unique(country.get("name") for country in details.get("production_countries") or [])
     release_date = details.get("release_date") or None
+    original_language = details.get("original_language") or ""
+    language_names = {
+        language.get("iso_639_1"): language.get("english_name") or ""
+        for language in details.get("spoken_languages") or []
+    }
     return {
         "tmdb_id": details["id"],
         "title": details.get("title") or "",
         "original_title": details.get("original_title") or "",
         "release_date": release_date,
         "genres": _unique(genre.get("name") for genre in details.get("genres") or []),
-        "directors": directors[:DIRECTORS_KEPT],
+        "directors": directors,
         "cast": _unique(member.get("name") for member in cast)[:CAST_KEPT],
         "runtime": _positive_or_none(details.get("runtime")),
         "budget": _positive_or_none(details.get("budget")),
@@ -101,11 +117,20 @@ def film_fields(details):
         "popularity": details.get("popularity"),
         "vote_average": details.get("vote_average"),
         "vote_count": details.get("vote_count"),
-        "original_language": details.get("original_language") or "",
+        "original_language": original_language,
         "country": countries[0] if countries else "",
         "production_countries": countries,
         "poster_path": details.get("poster_path") or "",
+        "original_language_name": language_names.get(original_language, ""),
+        "director_genders": [gender_of[name] for name in directors],
+        "writers": _crew(crew, WRITER_JOBS),
+        "cinematographers": _crew(crew, CINEMATOGRAPHER_JOBS),
+        "composers": _crew(crew, COMPOSER_JOBS),
     }
+
+
+def _crew(crew, jobs):
+    return _unique(member.get("name") for member in crew if member.get("job") in jobs)[:CREW_KEPT]
 
 
 def _retry_after(response):

@@ -26,6 +26,15 @@ class TmdbFields(models.Model):
     production_countries = _names(100)
     poster_path = models.CharField(max_length=200, blank=True)
 
+    # --- Statistics (issue 13): more of the details answer; the credits come with it, no extra request.
+    release_date = models.DateField(null=True, blank=True)
+    original_language_name = models.CharField(max_length=100, blank=True, help_text="In English.")
+    # TMDB's gender of each director, in the order of `directors`: 0 unknown, 1 woman, 2 man, 3 non-binary.
+    director_genders = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    writers = _names()
+    cinematographers = _names()
+    composers = _names()
+
     class Meta:
         abstract = True
 
@@ -116,13 +125,29 @@ class Watch(models.Model):
         return f"{self.movie} on {self.watched_date}"
 
 
+class WatchlistEntry(models.Model):
+    """A film of the session's watchlist (watchlist.csv), kept as exported: never looked up on TMDB."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="watchlist")
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letterboxd_uri = models.CharField(max_length=300, blank=True)
+    added_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_on", "id"]
+        indexes = [models.Index(fields=["session", "added_on"], name="watchlist_session_added_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
 class Film(TmdbFields):
     """Cross-session TMDB cache: a film fetched once serves every later session."""
 
     tmdb_id = models.PositiveIntegerField(primary_key=True)
     title = models.CharField(max_length=500)
     original_title = models.CharField(max_length=500, blank=True)
-    release_date = models.DateField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

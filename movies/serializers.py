@@ -37,6 +37,12 @@ MOVIE_FIELDS = [
     "country",
     "production_countries",
     "poster_path",
+    "release_date",
+    "original_language_name",
+    "director_genders",
+    "writers",
+    "cinematographers",
+    "composers",
 ]
 
 

@@ -15,12 +15,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from movies import selectors
+from movies.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
+from movies.card import PngUnavailable, share_card_png, share_card_svg
 from movies.csv_export import movies_csv
 from movies.filters import MovieFilter
 from movies.importing import import_document
@@ -43,6 +46,9 @@ SESSION_NOT_FOUND = "Session not found."
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(description="Unknown, malformed, expired or deleted session id.")
 ANY_OBJECT = OpenApiTypes.OBJECT
+BAD_QUERY = OpenApiResponse(
+    description="A year or release year that is not a plausible year; `detail` says which."
+)
 
 
 class SessionLookupMixin:
@@ -60,6 +66,46 @@ class SessionLookupMixin:
             raise NotFound(SESSION_NOT_FOUND)
         extend_session_expiry(session)
         return session
+
+
+class CardRenderer(BaseRenderer):
+    """Lets a client ask for the card by its image type in `Accept`; errors still answer JSON."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class SvgRenderer(CardRenderer):
+    media_type = "image/svg+xml"
+    format = "svg"
+
+
+class PngRenderer(CardRenderer):
+    media_type = "image/png"
+    format = "png"
+
+
+def card_action(renderer):
+    """GET /api/session/{id}/card.<the renderer's format>."""
+    return action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"card\.{renderer.format}",
+        url_name=f"card-{renderer.format}",
+        renderer_classes=[JSONRenderer, renderer],
+    )
+
+
+class CardUnavailable(APIException):
+    status_code = http_status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "card_unavailable"
+
+
+def analytics_query(view):
+    """The URL's session, and the query's year and release year (400 if implausible)."""
+    query = AnalyticsQuerySerializer(data=view.request.query_params)
+    query.is_valid(raise_exception=True)
+    return view.get_session(), query.validated_data
 
 
 class ExportFormatNegotiation(DefaultContentNegotiation):
@@ -89,13 +135,55 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Statistics of the session's films and viewings",
-        description="Computed by the database and cached until enrichment changes the session.",
-        responses={200: ANY_OBJECT, 404: NOT_FOUND},
+        description="All time, or the viewings of one year (`year`), optionally only films released in one "
+        "year (`released`). Computed by the database and cached until enrichment changes the session.",
+        parameters=[AnalyticsQuerySerializer],
+        responses={200: AnalyticsSerializer, 400: BAD_QUERY, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
     def analytics(self, request, session_id):
-        session = self.get_session()
-        return Response({"session_id": session.pk, **selectors.session_analytics(session)})
+        session, query = analytics_query(self)
+        # Already rendered (and cached so): served as it is.
+        return HttpResponse(
+            selectors.session_analytics_json(session, **query), content_type="application/json"
+        )
+
+    @extend_schema(
+        summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
+        operation_id="session_card_svg",
+        parameters=[AnalyticsQuerySerializer],
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
+    )
+    @card_action(SvgRenderer)
+    def card_svg(self, request, session_id):
+        session, query = analytics_query(self)
+        return HttpResponse(
+            share_card_svg(selectors.session_analytics(session, **query)),
+            content_type="image/svg+xml; charset=utf-8",
+        )
+
+    @extend_schema(
+        summary="The share card as a PNG picture",
+        operation_id="session_card_png",
+        parameters=[AnalyticsQuerySerializer],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            400: BAD_QUERY,
+            404: NOT_FOUND,
+            503: OpenApiResponse(description="This server cannot draw PNG (no cairo library); use card.svg."),
+        },
+    )
+    @card_action(PngRenderer)
+    def card_png(self, request, session_id):
+        session, query = analytics_query(self)
+        try:
+            return HttpResponse(
+                share_card_png(selectors.session_analytics(session, **query)), content_type="image/png"
+            )
+        except PngUnavailable as exc:
+            raise CardUnavailable(
+                f"This server cannot draw PNG ({exc}); card.svg draws the same card."
+            ) from exc
 
     @extend_schema(
         summary="The whole session, as JSON (importable) or CSV (one row per film)",

@@ -116,6 +116,17 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# --- Share card PNG: CairoSVG needs the cairo library and a font -----------------
+has_font() { [ -n "$(find /usr/share/fonts -name '*.ttf' -print -quit 2>/dev/null)" ]; }
+if ! .venv/bin/python -c "import cairosvg" >/dev/null 2>&1 || ! has_font; then
+  if can_install; then
+    say "Installing libcairo2 and a font for the share card's PNG (apt-get)"
+    apt_install libcairo2 fonts-dejavu-core
+  else
+    say "card.png will answer 503 until 'sudo apt-get install libcairo2 fonts-dejavu-core' (card.svg works)"
+  fi
+fi
+
 # --- Database ----------------------------------------------------------------
 .venv/bin/python - "$DATABASE_URL" <<'PY'
 import sys, psycopg2, urllib.parse as u

@@ -136,6 +136,8 @@ class FilmRecord:
 class ParsedExport:
     films: list[FilmRecord]
     metadata: dict
+    # watchlist.csv rows (title, year, uri, date added): stored for statistics, never enriched.
+    watchlist: list["Row"] = field(default_factory=list)
 
 
 @dataclass
@@ -609,7 +611,7 @@ def parse_export(uploads, limits, today=None):
     reader = ExportReader(limits)
     skipped = Counter()
     merger = FilmMerger()
-    watchlist_count = 0
+    watchlist = []
     # Films first, so that diary and review rows find the films they join by (Name, Year).
     handlers = {
         WATCHED: merger.add_watched,
@@ -630,7 +632,7 @@ def parse_export(uploads, limits, today=None):
                 skipped[bad.reason] += 1
                 continue
             if handler is None:
-                watchlist_count += 1
+                watchlist.append(row)
             else:
                 handler(row, source.name)
     films = list(merger.films.values())
@@ -639,10 +641,10 @@ def parse_export(uploads, limits, today=None):
             "files": reader.files,
             "total_rows": reader.total_rows,
             "skipped_rows": {"total": sum(skipped.values()), "by_reason": dict(skipped)},
-            "watchlist_count": watchlist_count,
+            "watchlist_count": len(watchlist),
             "ambiguous_rows": merger.ambiguous,
             "films": len(films),
             "viewings": sum(len(film.viewings) for film in films),
         }
     )
-    return ParsedExport(films=films, metadata=metadata)
+    return ParsedExport(films=films, metadata=metadata, watchlist=watchlist)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from movies.models import Movie, Watch
+from movies.models import Movie, Watch, WatchlistEntry
 from sessions.models import Session
 from sessions.parsing import UploadLimits, parse_export
 from sessions.signals import session_ready_for_enrichment
@@ -44,6 +44,7 @@ def create_session_from_upload(*, files):
             upload_metadata=export.metadata,
         )
         _store_films(session, export.films)
+        _store_watchlist(session, export.watchlist)
         if export.films:
             session.status = Session.Status.ENRICHING
         else:
@@ -91,6 +92,22 @@ def _store_films(session, films):
             }
             for movie_id, film in zip(movie_ids, films, strict=True)
             for viewing in film.viewings
+        ],
+    )
+
+
+def _store_watchlist(session, rows):
+    _insert_rows(
+        WatchlistEntry,
+        [
+            {
+                "session_id": session.id,
+                "title": row.title,
+                "year": row.year,
+                "letterboxd_uri": row.uri,
+                "added_on": row.date,
+            }
+            for row in rows
         ],
     )
 
@@ -169,6 +186,7 @@ def _delete_sessions(ids):
             [ids],
         )
         cursor.execute(f"DELETE FROM {movie} WHERE session_id = ANY(%s)", [ids])
+        cursor.execute(f"DELETE FROM {WatchlistEntry._meta.db_table} WHERE session_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {session} WHERE id = ANY(%s)", [ids])
 
 

@@ -83,3 +83,31 @@ def test_a_429_debits_the_shared_bucket_by_its_retry_after(fake_tmdb):
         TmdbClient(max_wait_for_slot=5).search_movie("Heat")
     assert waiting.value.wait > 29
     assert fake_tmdb.stats()["requests"] == 1
+
+
+def test_film_fields_keep_crew_director_genders_and_the_language_name():
+    details = make_film(8, "Cléo from 5 to 7", 1962, random.Random(2))
+    details["original_language"] = "fr"
+    details["spoken_languages"] = [
+        {"iso_639_1": "en", "english_name": "English", "name": "English"},
+        {"iso_639_1": "fr", "english_name": "French", "name": "Français"},
+    ]
+    details["credits"]["crew"] = [
+        {"name": "Agnès Varda", "job": "Director", "gender": 1},
+        {"name": "Agnès Varda", "job": "Screenplay", "gender": 1},
+        {"name": "Co Director", "job": "Director"},  # no gender given: unknown
+        {"name": "Jean Rabier", "job": "Director of Photography", "gender": 2},
+        {"name": "Michel Legrand", "job": "Original Music Composer", "gender": 2},
+        {"name": "Michel Legrand", "job": "Music", "gender": 2},
+        {"name": "Someone", "job": "Editor", "gender": 2},
+    ]
+
+    fields = film_fields(details)
+
+    assert fields["directors"] == ["Agnès Varda", "Co Director"]
+    assert fields["director_genders"] == [1, 0]
+    assert fields["writers"] == ["Agnès Varda"]
+    assert fields["cinematographers"] == ["Jean Rabier"]
+    assert fields["composers"] == ["Michel Legrand"]
+    assert fields["original_language_name"] == "French"
+    assert fields["release_date"] == details["release_date"]

@@ -204,10 +204,10 @@ def test_an_unknown_path_answers_json_404(client):
 def test_a_crash_answers_json_500_without_internals(monkeypatch):
     session = SessionFactory()
 
-    def crash(session):
+    def crash(session, **query):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(selectors, "session_analytics", crash)
+    monkeypatch.setattr(selectors, "session_analytics_json", crash)
     response = Client(raise_request_exception=False).get(f"/api/session/{session.pk}/analytics")
 
     assert response.status_code == 500
