@@ -11,6 +11,8 @@ from movies.models import Movie, Watch
 MOVIE = Movie._meta.db_table
 WATCH = Watch._meta.db_table
 ENRICHED = Movie.EnrichmentStatus.ENRICHED
+# Rows TMDB knows as TV are no films: counted apart, left out of every film statistic.
+TV = Movie.EnrichmentStatus.TV
 # Directors and actors are long-tailed: the API lists the most frequent.
 TOP_PEOPLE = 50
 TOP_FILMS = 10
@@ -58,8 +60,9 @@ def session_analytics(session_id):
 def totals(session_id):
     [row] = _rows(
         f"""
-        SELECT count(*) AS films,
+        SELECT count(*) FILTER (WHERE m.enrichment_status <> %s) AS films,
                count(*) FILTER (WHERE m.enrichment_status = %s) AS enriched_films,
+               count(*) FILTER (WHERE m.enrichment_status = %s) AS tv_entries,
                count(m.rating) AS rated_films,
                avg(m.rating) AS average_rating,
                count(*) FILTER (WHERE m.liked) AS liked_films,
@@ -69,7 +72,7 @@ def totals(session_id):
         FROM {MOVIE} m LEFT JOIN ({VIEWINGS_PER_MOVIE}) w ON w.movie_id = m.id
         WHERE m.session_id = %s
         """,
-        [ENRICHED, session_id],
+        [TV, ENRICHED, TV, session_id],
     )
     minutes = row.pop("minutes_watched")
     return {
@@ -104,11 +107,11 @@ def counts_by_value(session_id, expression, *, label, by_count=True):
     return _rows(
         f"""
         SELECT value AS {label}, count(*) AS films
-        FROM (SELECT {expression} AS value FROM {MOVIE} WHERE session_id = %s) v
+        FROM (SELECT {expression} AS value FROM {MOVIE} WHERE session_id = %s AND enrichment_status <> %s) v
         WHERE value IS NOT NULL AND value::text <> ''
         GROUP BY value ORDER BY {order}
         """,
-        [session_id],
+        [session_id, TV],
     )
 
 
@@ -219,6 +222,7 @@ def enrichment_stats(session_id):
                count(*) FILTER (WHERE enrichment_status = 'pending') AS pending,
                count(*) FILTER (WHERE enrichment_status = 'not_found') AS not_found,
                count(*) FILTER (WHERE enrichment_status = 'failed') AS failed,
+               count(*) FILTER (WHERE enrichment_status = 'tv') AS tv,
                (SELECT count(DISTINCT g) FROM {MOVIE} m, unnest(m.genres) g WHERE m.session_id = %s)
                    AS unique_genres,
                (SELECT count(DISTINCT d) FROM {MOVIE} m, unnest(m.directors) d WHERE m.session_id = %s)

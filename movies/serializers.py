@@ -99,6 +99,7 @@ class SessionStatusSerializer(serializers.Serializer):
     enriched_count = serializers.IntegerField()
     not_found_count = serializers.IntegerField()
     failed_count = serializers.IntegerField()
+    tv_count = serializers.IntegerField(help_text="Movies TMDB knows as TV: finished, left out of film statistics.")
     processed_count = serializers.IntegerField(
         help_text="Movies whose enrichment ended, whatever the outcome."
     )
@@ -148,7 +149,7 @@ class ExportedSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["created_at", "status", "total_movies", "enriched_count", "not_found_count", "failed_count"]
-        fields += ["metadata"]
+        fields += ["tv_count", "metadata"]
         read_only_fields = [name for name in fields if name != "metadata"]
 
 
