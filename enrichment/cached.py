@@ -48,12 +48,13 @@ def _store_evidence(resolved):
         cursor.execute(
             f"""
             UPDATE {Movie._meta.db_table} AS movie
-            SET match_method = e.method, match_confidence = e.confidence, match_candidates = e.candidates::jsonb,
-                match_reason = e.reason, tmdb_tv_id = e.tv_id,
+            SET match_method = e.method, match_confidence = e.confidence,
+                match_candidates = e.candidates::jsonb, match_reason = e.reason, tmdb_tv_id = e.tv_id,
                 enrichment_status = CASE WHEN e.status = %s THEN movie.enrichment_status ELSE e.status END,
                 enrichment_attempts = movie.enrichment_attempts + (e.status <> %s)::int
-            FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::text[], %s::text[], %s::bigint[], %s::text[])
-                AS e(movie_id, method, confidence, candidates, reason, tv_id, status)
+            FROM unnest(
+                %s::bigint[], %s::text[], %s::float8[], %s::text[], %s::text[], %s::bigint[], %s::text[]
+            ) AS e(movie_id, method, confidence, candidates, reason, tv_id, status)
             WHERE movie.id = e.movie_id AND movie.enrichment_status = %s
             RETURNING e.status
             """,

@@ -327,16 +327,13 @@ class _CaseBuilder:
 
     def tv_miniseries(self):
         entry = self.tv(self.title(), self.year())
-        self.row("tv_miniseries", entry["name"], int(entry["first_air_date"][:4]))
+        self.row("tv_miniseries", entry["name"], int(entry["first_air_date"][:4]), tv=entry)
 
     def tv_episode(self):
         entry = self.tv(self.title(), self.rng.randint(1990, 2018))
         first_year = int(entry["first_air_date"][:4])
         title = f"{entry['name']}: {self.rng.choice(EPISODES)}"
-        self.catalog.rows.append(
-            Row(title, first_year + self.rng.randint(0, 5), f"https://boxd.it/c{len(self.catalog.rows):x}",
-                "tv_episode", tv_id=entry["id"])
-        )  # fmt: skip
+        self.row("tv_episode", title, first_year + self.rng.randint(0, 5), tv=entry)
 
     def split_tie(self):
         title, year = self.title(), self.year()

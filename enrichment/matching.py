@@ -18,10 +18,9 @@ another decade. The rule (README, "How films are matched"):
 """
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from enrichment.titles import fold_title
 from movies.models import MatchMethod
 
 YEAR_TOLERANCE = 1
@@ -47,26 +46,6 @@ AMBIGUOUS_CONFIDENCE = 0.45
 EPISODE_CONFIDENCE = 0.6
 REVIEW_BELOW = 0.8
 
-_NOT_WORD = re.compile(r"[\W_]+")
-# "Show: Episode", "Show – Episode": the show is what comes before the first separator.
-_SHOW_SEPARATOR = re.compile(r"\s*(?::|\s[–—-]\s)\s*")
-
-
-def fold_title(title):
-    """Case, accents, dashes, no-break spaces and punctuation folded away.
-
-    "Amélie – Part 2" becomes "amelie part 2".
-    """
-    decomposed = unicodedata.normalize("NFKD", title or "")
-    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", without_marks.casefold()).strip()
-
-
-def show_of_episode(title):
-    """The show's name in "Show: Episode", or None for a title without such a separator."""
-    parts = _SHOW_SEPARATOR.split(title or "", maxsplit=1)
-    return parts[0].strip() if len(parts) == 2 and parts[0].strip() and parts[1].strip() else None
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -84,7 +63,8 @@ def candidate_evidence(hits):
     """The evidence kept about hits: the most voted first, at most CANDIDATES_KEPT."""
     ranked = sorted(hits, key=lambda hit: -hit.vote_count)[:CANDIDATES_KEPT]
     return [
-        {"tmdb_id": hit.tmdb_id, "title": hit.title, "year": hit.year, "votes": hit.vote_count} for hit in ranked
+        {"tmdb_id": hit.tmdb_id, "title": hit.title, "year": hit.year, "votes": hit.vote_count}
+        for hit in ranked
     ]
 
 
@@ -105,7 +85,9 @@ def _pick(group, method, confidence, evidence):
     ranked = _by_votes(group)
     if len(ranked) > 1 and not _dominates(ranked[0], ranked[1]):
         confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
-    return Decision(hit=ranked[0], method=method, confidence=confidence, candidates=candidate_evidence(evidence))
+    return Decision(
+        hit=ranked[0], method=method, confidence=confidence, candidates=candidate_evidence(evidence)
+    )
 
 
 def decide(hits, title, year):

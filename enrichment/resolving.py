@@ -55,7 +55,9 @@ def resolve(title, year, uri, client, *, now=None):
     link = LetterboxdLink.objects.filter(uri=uri).first() if uri else None
     if link is not None:
         if link.film_id is None:
-            return Resolution(Status.NOT_FOUND, evidence=_evidence(MatchMethod.HAND, 1.0, reason=NOT_ON_TMDB_REASON))
+            return Resolution(
+                Status.NOT_FOUND, evidence=_evidence(MatchMethod.HAND, 1.0, reason=NOT_ON_TMDB_REASON)
+            )
         film = fetch_film(client, link.film_id, fresh_after=fresh_after)
         if film is not None:
             method = MatchMethod.HAND if link.by_hand else MatchMethod.CACHE
@@ -85,7 +87,9 @@ def _from_lookup(lookup, *, film=None):
 
 def _from_match(match):
     if match.film is not None:
-        return Resolution(Status.ENRICHED, match.film, _evidence(match.method, match.confidence, match.candidates))
+        return Resolution(
+            Status.ENRICHED, match.film, _evidence(match.method, match.confidence, match.candidates)
+        )
     if match.tv is not None:
         reason = f"TMDB knows it as TV: “{match.tv.title}” ({match.tv.year or 'no date'})."
         evidence = _evidence(match.method, match.confidence, match.candidates, reason, match.tv.tmdb_id)
@@ -157,9 +161,13 @@ def cached_resolutions(rows, now):
                 resolved[movie_id] = Resolution(Status.NOT_FOUND, evidence=evidence)
             else:
                 method = MatchMethod.HAND if method == MatchMethod.HAND else MatchMethod.CACHE
-                resolved[movie_id] = Resolution(Status.ENRICHED, Film(pk=film_id), _evidence(method, confidence))
+                resolved[movie_id] = Resolution(
+                    Status.ENRICHED, Film(pk=film_id), _evidence(method, confidence)
+                )
             continue
         lookup = lookups.get((fold_title(title), year))
         if lookup is not None:
-            resolved[movie_id] = _from_lookup(lookup, film=Film(pk=lookup.film_id) if lookup.film_id else None)
+            resolved[movie_id] = _from_lookup(
+                lookup, film=Film(pk=lookup.film_id) if lookup.film_id else None
+            )
     return resolved

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from enrichment.matching import confirms_title, decide, decide_tv, show_of_episode
+from enrichment.matching import confirms_title, decide, decide_tv
+from enrichment.titles import show_of_episode
 from enrichment.tmdb import TmdbNotFound, film_fields
 from movies.models import Film, MatchMethod
 
@@ -104,7 +105,10 @@ def find_match(client, title, year, *, fresh_after):
         )
         if film is not None:
             return Match(
-                film=film, method=decision.method, confidence=decision.confidence, candidates=decision.candidates
+                film=film,
+                method=decision.method,
+                confidence=decision.confidence,
+                candidates=decision.candidates,
             )
     film_candidates = decision.candidates
     tv = _find_tv(budget, title, year)

@@ -1,4 +1,4 @@
-"""TMDB v3 client: movie and TV search, movie details; typed errors; every request paid for from the shared bucket.
+"""TMDB v3 client: movie and TV search, movie details; typed errors; each request paid from the shared bucket.
 
 Also the pure extraction of our fields from TMDB's JSON (no ORM here).
 """
@@ -68,10 +68,14 @@ def _year(release_date):
 
 def search_answer(payload, *, tv=False):
     """The results of a search/movie (or search/tv) answer, in TMDB's order."""
-    title, original_title, date = ("name", "original_name", "first_air_date") if tv else (
-        "title",
-        "original_title",
-        "release_date",
+    title, original_title, date = (
+        ("name", "original_name", "first_air_date")
+        if tv
+        else (
+            "title",
+            "original_title",
+            "release_date",
+        )
     )
     hits = [
         SearchHit(
@@ -89,7 +93,9 @@ def search_answer(payload, *, tv=False):
 
 def alternative_titles(details):
     """The titles of a movie/{id}?append_to_response=alternative_titles answer, besides its own."""
-    return [entry.get("title") or "" for entry in (details.get("alternative_titles") or {}).get("titles") or []]
+    return [
+        entry.get("title") or "" for entry in (details.get("alternative_titles") or {}).get("titles") or []
+    ]
 
 
 def _unique(names):

@@ -60,9 +60,9 @@ def session_analytics(session_id):
 def totals(session_id):
     [row] = _rows(
         f"""
-        SELECT count(*) FILTER (WHERE m.enrichment_status <> %s) AS films,
+        SELECT count(*) AS films,
                count(*) FILTER (WHERE m.enrichment_status = %s) AS enriched_films,
-               count(*) FILTER (WHERE m.enrichment_status = %s) AS tv_entries,
+               (SELECT count(*) FROM {MOVIE} WHERE session_id = %s AND enrichment_status = %s) AS tv_entries,
                count(m.rating) AS rated_films,
                avg(m.rating) AS average_rating,
                count(*) FILTER (WHERE m.liked) AS liked_films,
@@ -70,9 +70,9 @@ def totals(session_id):
                coalesce(sum(w.rewatches), 0)::bigint AS rewatches,
                coalesce(sum(m.runtime * greatest(w.viewings, 1)), 0) AS minutes_watched
         FROM {MOVIE} m LEFT JOIN ({VIEWINGS_PER_MOVIE}) w ON w.movie_id = m.id
-        WHERE m.session_id = %s
+        WHERE m.session_id = %s AND m.enrichment_status <> %s
         """,
-        [TV, ENRICHED, TV, session_id],
+        [ENRICHED, session_id, TV, session_id, TV],
     )
     minutes = row.pop("minutes_watched")
     return {

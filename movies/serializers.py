@@ -99,7 +99,9 @@ class SessionStatusSerializer(serializers.Serializer):
     enriched_count = serializers.IntegerField()
     not_found_count = serializers.IntegerField()
     failed_count = serializers.IntegerField()
-    tv_count = serializers.IntegerField(help_text="Movies TMDB knows as TV: finished, left out of film statistics.")
+    tv_count = serializers.IntegerField(
+        help_text="Movies TMDB knows as TV: finished, left out of film statistics."
+    )
     processed_count = serializers.IntegerField(
         help_text="Movies whose enrichment ended, whatever the outcome."
     )

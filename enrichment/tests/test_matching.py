@@ -10,8 +10,9 @@ import pytest
 import responses
 
 from enrichment import ratelimit
-from enrichment.matching import REVIEW_BELOW, decide, fold_title, show_of_episode
+from enrichment.matching import REVIEW_BELOW, decide
 from enrichment.resolving import resolve
+from enrichment.titles import fold_title, show_of_episode
 from enrichment.tmdb import SearchHit, TmdbClient
 from movies.models import Movie
 
@@ -21,7 +22,9 @@ BASE_URL = "https://tmdb.test/3"
 
 
 def hit(tmdb_id, title, year, votes=0):
-    return SearchHit(tmdb_id=tmdb_id, title=title, original_title=title, year=year, popularity=1.0, vote_count=votes)
+    return SearchHit(
+        tmdb_id=tmdb_id, title=title, original_title=title, year=year, popularity=1.0, vote_count=votes
+    )
 
 
 def replay(requests_and_answers):

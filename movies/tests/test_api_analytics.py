@@ -66,6 +66,8 @@ def session():
         production_countries=["USA"],
     )
     MovieFactory(session=session, title="Delta", year=1999, rating=Decimal("2.5"))  # not found on TMDB
+    # A miniseries logged as a film: no film statistic counts it.
+    MovieFactory(session=session, title="Epsilon", year=1960, enrichment_status="tv")
     return session
 
 
@@ -81,6 +83,7 @@ def test_totals(client, session):
     assert totals == {
         "films": 4,
         "enriched_films": 3,
+        "tv_entries": 1,
         "rated_films": 3,
         "average_rating": 3.33,  # (4.5 + 3 + 2.5) / 3
         "liked_films": 1,
