@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/admin/", include("enrichment.staff_urls")),
+    path("api/", include("enrichment.match_urls")),
     path("api/", include("movies.urls")),
 ]
 

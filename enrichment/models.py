@@ -35,9 +35,9 @@ class MatchCorrection(models.Model):
     letterboxd_uri = models.CharField(max_length=300, blank=True)
     previous_status = models.CharField(max_length=16, choices=Movie.EnrichmentStatus.choices)
     previous_tmdb_id = models.PositiveIntegerField(null=True, blank=True)
-    # The URI link before the correction: restored on undo (null: there was none).
-    previous_link_tmdb_id = models.PositiveIntegerField(null=True, blank=True)
-    had_link = models.BooleanField(default=False)
+    previous_evidence = models.JSONField(default=dict, blank=True)
+    # The URI link before the correction, {"film_id", "method", "confidence"}: restored on undo.
+    previous_link = models.JSONField(null=True, blank=True)
     tmdb_id = models.PositiveIntegerField(null=True, blank=True, help_text="Null: not on TMDB.")
     created_at = models.DateTimeField(default=timezone.now)
     undone_at = models.DateTimeField(null=True, blank=True)

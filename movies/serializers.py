@@ -40,6 +40,10 @@ MOVIE_FIELDS = [
 ]
 
 
+# How the movie was matched (see the README): read-only, not part of the export format.
+MATCH_FIELDS = ["match_method", "match_confidence", "match_reason", "tmdb_tv_id", "is_demo"]
+
+
 class RatingField(serializers.DecimalField):
     """Stars from 0.5 to 5 in half steps, written as a JSON number."""
 
@@ -77,7 +81,7 @@ class MovieSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Movie
-        fields = ["id", *MOVIE_FIELDS, "tmdb_enriched", "enrichment_error", "viewings"]
+        fields = ["id", *MOVIE_FIELDS, "tmdb_enriched", "enrichment_error", *MATCH_FIELDS, "viewings"]
         read_only_fields = fields
 
 
@@ -85,7 +89,7 @@ class UnenrichedMovieSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
         fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "enrichment_attempts"]
-        fields += ["enrichment_error"]
+        fields += ["enrichment_error", "match_reason"]
         read_only_fields = fields
 
 
