@@ -1,6 +1,7 @@
 """The stand-in must be strict, or the limiter's tests prove nothing."""
 
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+from enrichment.tmdb import film_fields
 
 
 def ask(fake, path, **params):
@@ -46,3 +47,21 @@ def test_invent_missing_answers_any_title_with_the_same_film_every_time():
 
     assert again == first and first["results"][0]["release_date"].startswith("1987")
     assert status == 200 and details["title"] == "My Own Film" and "credits" in details
+    # Stored as demo data, so nobody takes it for a real TMDB film (and the admin may delete it).
+    assert film_fields(details)["is_demo"] is True
+
+
+def test_catalog_films_are_no_demo_data_and_the_tv_search_has_tmdbs_shape():
+    fake = FakeTmdb(size=200)
+    entry = fake.catalog.tv[0]
+
+    status, _, found = ask(
+        fake, "/search/tv", query=entry["name"], first_air_date_year=entry["first_air_date"][:4]
+    )
+    _, _, film = ask(
+        fake, f"/movie/{fake.catalog.rows[0].tmdb_id}", append_to_response="credits,alternative_titles"
+    )
+
+    assert status == 200 and found["results"][0]["name"] == entry["name"] and found["total_results"] >= 1
+    assert {"first_air_date", "original_name", "vote_count", "popularity"} <= set(found["results"][0])
+    assert film_fields(film)["is_demo"] is False and film["alternative_titles"]["titles"] == []
