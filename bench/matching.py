@@ -93,8 +93,8 @@ def previous_order_requests(row, fake):
     wanted = fold_title(row.title)
     years = [None] if row.year is None else [row.year, row.year - 1, row.year + 1, None]
     for searches, year in enumerate(years, start=1):
-        _, _, answer = fake.handle("/3/search/movie", {"query": row.title, "api_key": fake.api_key,
-                                                        **({"year": str(year)} if year else {})}, {})  # fmt: skip
+        params = {"query": row.title, "api_key": fake.api_key, **({"year": str(year)} if year else {})}
+        _, _, answer = fake.handle("/3/search/movie", params, {})
         for hit in answer["results"]:
             hit_year = int(hit["release_date"][:4]) if hit["release_date"] else None
             title_fits = wanted in (fold_title(hit["title"]), fold_title(hit["original_title"]))
@@ -166,7 +166,8 @@ def main():
 
         print(f"load average at start: {os.getloadavg()[0]:.2f} (shared machine)")
         print(
-            f"{len(rows)} rows ({args.films} exact-year rows and every case), seed {args.seed}, {seconds:.1f} s"
+            f"{len(rows)} rows ({args.films} exact-year rows and every case), "
+            f"seed {args.seed}, {seconds:.1f} s"
         )
         print(f"{'case':<18}{'rows':>6}{'matched':>9}{'right':>7}{'tv':>5}{'flagged':>9}{'flag ok':>9}")
         for name, case in sorted(per_case.items()):
