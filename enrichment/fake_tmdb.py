@@ -204,6 +204,9 @@ class FakeTmdb:
             }.values()
         )
         if not films and self.invent_missing and folded:
+            if not year:
+                # No year to invent the film in: claim a second page, so the client asks with its year.
+                return {**_page([]), "total_pages": 2, "total_results": PAGE_SIZE + 1}
             films = [self._invent(query, year)]
         if year:
             films = [film for film in films if film["release_date"][:4] == str(year)]
@@ -220,11 +223,11 @@ class FakeTmdb:
 
     def _invent(self, query, year):
         """A film for any title (development only): the same query always gets the same film."""
-        key = f"{fold_title(query)}|{year or ''}"
+        key = f"{fold_title(query)}|{year}"
         tmdb_id = 1_000_000 + zlib.crc32(key.encode()) % 9_000_000
         with self.lock:
             if tmdb_id not in self.films:
-                film = make_film(tmdb_id, query, int(year) if year else 2000, random.Random(key))
+                film = make_film(tmdb_id, query, int(year), random.Random(key))
                 film["x_demo_data"] = True  # not a TMDB key: says "invented, demo data" to our client
                 self.films[tmdb_id] = film
             return self.films[tmdb_id]

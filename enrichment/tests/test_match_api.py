@@ -193,3 +193,12 @@ def test_only_films_the_stand_in_invented_can_be_deleted_in_the_admin(admin_clie
 
     assert list(Film.objects.values_list("pk", flat=True)) == [real.pk]
     assert admin_client.get(reverse("admin:movies_film_delete", args=[real.pk])).status_code == 403
+
+
+def test_the_openapi_schema_documents_review_and_correction(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    review = paths["/api/session/{session_id}/matches/"]["get"]
+    correction = paths["/api/session/{session_id}/movies/{movie_id}/match/"]["put"]
+    assert "confidence_below" in {parameter["name"] for parameter in review["parameters"]}
+    assert {"200", "400", "404", "409", "503"} <= set(correction["responses"])
