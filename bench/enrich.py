@@ -38,7 +38,7 @@ EFFICIENCY_GOAL = 0.97
 WARM_FILMS_GOAL, WARM_SECONDS_GOAL = 1600, 15.0
 
 
-def configure(port):
+def configure(port, rate_limit="40/10"):
     from enrichment.fake_tmdb import DEFAULT_API_KEY
 
     os.environ.update(
@@ -46,7 +46,7 @@ def configure(port):
         DJANGO_ENV_FILE="",  # the environment only: no developer .env in the measurement
         TMDB_API_BASE_URL=f"http://127.0.0.1:{port}/3",
         TMDB_API_KEY=DEFAULT_API_KEY,
-        TMDB_RATE_LIMIT="40/10",
+        TMDB_RATE_LIMIT=rate_limit,
         LOG_LEVEL="WARNING",
     )
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")

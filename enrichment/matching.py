@@ -120,12 +120,7 @@ def _renamed(hits, wanted, year):
     if len(wanted.split()) >= RENAMED_MIN_WORDS:
         longer = [hit for hit in in_year if fold_title(hit.title).startswith(wanted + " ")]
         if len(longer) == 1:
-            return Decision(
-                hit=longer[0],
-                method=MatchMethod.ALTERNATIVE_TITLE,
-                confidence=CONFIDENCE[MatchMethod.ALTERNATIVE_TITLE],
-                candidates=evidence,
-            )
+            return _renamed_decision(longer[0], evidence, needs_title_check=False)
         if longer:
             return Decision(candidates=evidence)
     near_spelled = [
@@ -134,14 +129,18 @@ def _renamed(hits, wanted, year):
         if difflib.SequenceMatcher(None, wanted, fold_title(hit.title)).ratio() >= NEAR_SPELLING
     ]
     if len(near_spelled) == 1:
-        return Decision(
-            hit=near_spelled[0],
-            method=MatchMethod.ALTERNATIVE_TITLE,
-            confidence=CONFIDENCE[MatchMethod.ALTERNATIVE_TITLE],
-            candidates=evidence,
-            needs_title_check=True,
-        )
+        return _renamed_decision(near_spelled[0], evidence, needs_title_check=True)
     return Decision(candidates=evidence)
+
+
+def _renamed_decision(hit, evidence, *, needs_title_check):
+    return Decision(
+        hit=hit,
+        method=MatchMethod.ALTERNATIVE_TITLE,
+        confidence=CONFIDENCE[MatchMethod.ALTERNATIVE_TITLE],
+        candidates=evidence,
+        needs_title_check=needs_title_check,
+    )
 
 
 def confirms_title(title, alternative_titles):
