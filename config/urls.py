@@ -19,6 +19,7 @@ urlpatterns = [
         name="docs",
     ),
     path("api/admin/", include("enrichment.staff_urls")),
+    path("api/", include("enrichment.match_urls")),
     path("api/", include("movies.urls")),
     # Anything else under /api/ is the API's JSON 404, also with DEBUG on.
     re_path(r"^api/", api_not_found),

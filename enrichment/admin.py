@@ -8,10 +8,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 
+from enrichment.corrections import undo_correction
+from enrichment.models import LetterboxdLink, MatchCorrection
 from enrichment.operations import SessionStillEnriching, reenrich_session, refresh_films
+from enrichment.ratelimit import RateLimitWaitTooLong
+from enrichment.tmdb import TmdbError
 from movies.admin import FilmAdmin
 from movies.models import Film
-from sessions.admin import SessionAdmin
+from sessions.admin import ReadOnlyAdminMixin, SessionAdmin
 from sessions.models import Session
 
 
@@ -78,3 +82,50 @@ class RefreshFilmAdmin(FilmAdmin):
         )
         if result.error:
             self.message_user(request, result.error, messages.ERROR)
+
+
+@admin.register(MatchCorrection)
+class MatchCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Corrections users made through the API. Undoing one restores the movie and the URI link."""
+
+    list_display = ("movie", "previous_status", "previous_tmdb_id", "tmdb_id", "created_at", "undone_at")
+    list_filter = (("undone_at", admin.EmptyFieldListFilter),)
+    search_fields = ("movie__title", "letterboxd_uri")
+    ordering = ("-created_at",)
+    list_select_related = ("movie",)
+    show_full_result_count = False
+    actions = ("undo",)
+
+    def has_undo_permission(self, request):
+        return request.user.has_perm("enrichment.change_matchcorrection")
+
+    @admin.action(description="Undo selected corrections", permissions=["undo"])
+    def undo(self, request, queryset):
+        undone, failed = 0, []
+        for correction in queryset.filter(undone_at__isnull=True).select_related("movie"):
+            try:
+                undone += undo_correction(correction, request.user)
+            except (TmdbError, RateLimitWaitTooLong) as exc:
+                failed.append(f"{correction.movie}: {exc}")
+        self.message_user(request, f"Undid {undone} correction(s).")
+        if failed:
+            self.message_user(
+                request, "Not undone, TMDB did not answer: " + "; ".join(failed), messages.ERROR
+            )
+
+
+@admin.register(LetterboxdLink)
+class LetterboxdLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Letterboxd film URI -> TMDB film, learned by matching or set by a correction.
+
+    Deleting one makes the next session match that film again."""
+
+    list_display = ("uri", "film", "method", "confidence", "updated_at")
+    list_filter = ("method",)
+    search_fields = ("uri",)
+    ordering = ("-updated_at",)
+    list_select_related = ("film",)
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("enrichment.delete_letterboxdlink")

@@ -1,8 +1,9 @@
 """A local TMDB stand-in for development, tests and benchmarks (``manage.py fake_tmdb --port 8765``).
 
-It answers ``/3/search/movie`` and ``/3/movie/{id}?append_to_response=credits`` with TMDB's JSON
-shapes and error bodies from a catalog generated from a seed, and it enforces TMDB's rate limit
-the strict way: more than ``limit`` requests arriving in any sliding ``window`` seconds are
+It answers ``/3/search/movie``, ``/3/search/tv`` and ``/3/movie/{id}`` (with the
+``append_to_response`` parts ``credits`` and ``alternative_titles``) with TMDB's JSON shapes and
+error bodies from a catalog generated from a seed (enrichment/fake_catalog.py), and it enforces
+TMDB's rate limit the strict way: more than ``limit`` requests arriving in any sliding ``window`` seconds are
 answered 429 with ``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
 (``POST /__reset`` clears them), so a test can prove the limiter rather than trust it.
 """
@@ -17,123 +18,11 @@ from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from enrichment.matching import fold_title
+from enrichment.fake_catalog import build_catalog, make_film
+from enrichment.titles import fold_title
 
 DEFAULT_API_KEY = "fake-tmdb-key"
 PAGE_SIZE = 20
-
-GENRES = [
-    (28, "Action"),
-    (12, "Adventure"),
-    (16, "Animation"),
-    (35, "Comedy"),
-    (80, "Crime"),
-    (99, "Documentary"),
-    (18, "Drama"),
-    (10751, "Family"),
-    (14, "Fantasy"),
-    (36, "History"),
-    (27, "Horror"),
-    (10402, "Music"),
-    (9648, "Mystery"),
-    (10749, "Romance"),
-    (878, "Science Fiction"),
-    (53, "Thriller"),
-    (10752, "War"),
-    (37, "Western"),
-]
-COUNTRIES = [
-    ("US", "United States of America"),
-    ("FR", "France"),
-    ("JP", "Japan"),
-    ("GB", "United Kingdom"),
-    ("KR", "South Korea"),
-    ("IT", "Italy"),
-    ("DE", "Germany"),
-    ("BR", "Brazil"),
-]
-LANGUAGES = ["en", "fr", "ja", "ko", "it", "de", "pt", "es"]
-ADJECTIVES = [
-    "Silent",
-    "Crimson",
-    "Last",
-    "Hidden",
-    "Electric",
-    "Broken",
-    "Golden",
-    "Wild",
-    "Quiet",
-    "Lost",
-    "Burning",
-    "Paper",
-    "Northern",
-    "Endless",
-    "Velvet",
-    "Hollow",
-    "Bright",
-    "Frozen",
-    "Little",
-    "Iron",
-]
-NOUNS = [
-    "River",
-    "Summer",
-    "Garden",
-    "Station",
-    "Kingdom",
-    "Mirror",
-    "Harbor",
-    "Orchard",
-    "Engine",
-    "Letter",
-    "Island",
-    "Forest",
-    "Highway",
-    "Lantern",
-    "Circus",
-    "Window",
-    "Thunder",
-    "Season",
-    "Citadel",
-    "Voyage",
-]
-# Titles that trip naive matching: accents, dashes, no-break spaces, numbers, punctuation.
-TRICKY_TITLES = [
-    "Amélie",
-    "Mission: Impossible – Fallout",
-    "2012",
-    "9",
-    "Ça ira",
-    "Se7en",
-    "Léon: The Professional",
-    "Black Mirror: San Junipero",
-    "Crouching Tiger, Hidden Dragon",
-    "Spider-Man: No Way Home",
-]
-FIRST_NAMES = [
-    "Agnès",
-    "Akira",
-    "Bong",
-    "Céline",
-    "Chantal",
-    "Jane",
-    "Kelly",
-    "Lynne",
-    "Park",
-    "Wong",
-    "Yasujirō",
-]
-LAST_NAMES = [
-    "Varda",
-    "Kurosawa",
-    "Joon-ho",
-    "Sciamma",
-    "Akerman",
-    "Campion",
-    "Reichardt",
-    "Ramsay",
-    "Kar-wai",
-]
 
 ERROR_BODIES = {
     400: (22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."),
@@ -143,78 +32,6 @@ ERROR_BODIES = {
     500: (11, "Internal error: Something went wrong, contact TMDb."),
     503: (9, "Service offline: This service is temporarily offline, try again later."),
 }
-
-
-def _person(rng):
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-
-
-def make_film(tmdb_id, title, year, rng):
-    """A TMDB movie/{id}?append_to_response=credits answer, with TMDB's unknowns (0, "", repeats)."""
-    directors = [_person(rng) for _ in range(rng.choice([1, 1, 1, 2, 4]))]
-    crew = [
-        {"id": tmdb_id * 100 + i, "name": name, "job": "Director", "department": "Directing"}
-        for i, name in enumerate(directors)
-    ]
-    # A director who also wrote the film is listed once per job.
-    crew.append({"id": tmdb_id * 100, "name": directors[0], "job": "Screenplay", "department": "Writing"})
-    cast = [
-        {"id": tmdb_id * 100 + 50 + i, "name": f"{_person(rng)} {i}", "character": f"Role {i}", "order": i}
-        for i in range(rng.randint(0, 12))
-    ]
-    rng.shuffle(cast)  # TMDB's list order is not billing order
-    countries = rng.sample(COUNTRIES, rng.randint(0, 2))
-    genres = rng.sample(GENRES, rng.randint(1, 3))
-    return {
-        "adult": False,
-        "id": tmdb_id,
-        "title": title,
-        "original_title": title,
-        "release_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if year else "",
-        "runtime": rng.choice([0, None] + [rng.randint(60, 200)] * 8),
-        "budget": rng.choice([0, rng.randint(1, 200) * 1_000_000]),
-        "revenue": rng.choice([0, rng.randint(1, 900) * 1_000_000]),
-        "genres": [{"id": genre_id, "name": name} for genre_id, name in genres],
-        "production_countries": [{"iso_3166_1": code, "name": name} for code, name in countries],
-        "original_language": rng.choice(LANGUAGES),
-        "popularity": round(rng.uniform(0.5, 120), 3),
-        "vote_average": round(rng.uniform(3, 9), 3),
-        "vote_count": rng.randint(0, 30_000),
-        "poster_path": f"/poster{tmdb_id}.jpg",
-        "overview": "",
-        "status": "Released",
-        "video": False,
-        "credits": {"cast": cast, "crew": crew},
-    }
-
-
-def generate_catalog(seed=7, size=3000):
-    """``size`` films from ``seed``: generated titles plus tricky ones, some remade in another decade."""
-    rng = random.Random(seed)
-    films = []
-    titles = [f"The {adjective} {noun}" for adjective in ADJECTIVES for noun in NOUNS]
-    rng.shuffle(titles)
-    titles = TRICKY_TITLES + titles
-    for index in range(size):
-        base = titles[index % len(titles)]
-        round_ = index // len(titles)
-        title = base if round_ == 0 else f"{base} {round_ + 1}"
-        year = rng.randint(1930, 2024) if rng.random() > 0.01 else None
-        films.append(make_film(10_000 + index, title, year, rng))
-    # Remakes: a more popular film of the same title decades later.
-    for index in range(0, min(size, 200), 10):
-        original = films[index]
-        if original["release_date"]:
-            remake_year = int(original["release_date"][:4]) + rng.choice([-30, 20, 40])
-            remake = make_film(90_000 + index, original["title"], remake_year, rng)
-            remake["popularity"] = original["popularity"] + 50
-            films.append(remake)
-    return films
-
-
-def letterboxd_row(film):
-    """(title, year) of a catalog film as a Letterboxd export names it."""
-    return film["title"], int(film["release_date"][:4]) if film["release_date"] else None
 
 
 def search_result(film):
@@ -236,6 +53,31 @@ def search_result(film):
     return {**{key: film[key] for key in keys}, "genre_ids": [genre["id"] for genre in film["genres"]]}
 
 
+def _alternatives(film):
+    return (film.get("alternative_titles") or {}).get("titles") or []
+
+
+def _page(results):
+    """Page 1 of a search answer, the most popular first, as TMDB ranks."""
+    results = sorted(results, key=lambda result: -result["popularity"])
+    return {
+        "page": 1,
+        "results": results[:PAGE_SIZE],
+        "total_pages": math.ceil(len(results) / PAGE_SIZE),  # 0 for no results, as TMDB says
+        "total_results": len(results),
+    }
+
+
+def details(film, appended):
+    """A movie/{id} answer with the ``append_to_response`` parts asked for."""
+    answer = {key: value for key, value in film.items() if key not in ("credits", "alternative_titles")}
+    if "credits" in appended:
+        answer["credits"] = film["credits"]
+    if "alternative_titles" in appended:
+        answer["alternative_titles"] = {"id": film["id"], "titles": _alternatives(film)}
+    return answer
+
+
 class FakeTmdb:
     """Catalog, rate window and counters; thread-safe. ``fail_next`` scripts errors for tests."""
 
@@ -251,10 +93,15 @@ class FakeTmdb:
         error_rate=0.0,
         invent_missing=False,
     ):
-        self.films = {film["id"]: film for film in generate_catalog(seed, size)}
+        self.catalog = build_catalog(seed, size)
+        self.films = {film["id"]: film for film in self.catalog.films}
         self.by_title = {}
         for film in self.films.values():
-            self.by_title.setdefault(fold_title(film["title"]), []).append(film)
+            for title in {film["title"], *(alt["title"] for alt in _alternatives(film))}:
+                self.by_title.setdefault(fold_title(title), []).append(film)
+        self.tv_by_name = {}
+        for entry in self.catalog.tv:
+            self.tv_by_name.setdefault(fold_title(entry["name"]), []).append(entry)
         self.limit, self.window, self.api_key = limit, window, api_key
         self.latency, self.error_rate, self.invent_missing = latency, error_rate, invent_missing
         self.random = random.Random(seed)
@@ -322,14 +169,15 @@ class FakeTmdb:
         if path == "/search/movie":
             self._count("search")
             return 200, {}, self._search(query.get("query", ""), query.get("year"))
+        if path == "/search/tv":
+            self._count("search_tv")
+            return 200, {}, self._search_tv(query.get("query", ""), query.get("first_air_date_year"))
         if path.startswith("/movie/") and path[len("/movie/") :].isdigit():
             self._count("details")
             film = self.films.get(int(path[len("/movie/") :]))
             if film is None:
                 return self._error(404)
-            if "credits" not in query.get("append_to_response", ""):
-                film = {key: value for key, value in film.items() if key != "credits"}
-            return 200, {}, film
+            return 200, {}, details(film, query.get("append_to_response", "").split(","))
         return self._error(404)
 
     def _accept(self, now):
@@ -347,31 +195,41 @@ class FakeTmdb:
 
     def _search(self, query, year):
         folded = fold_title(query)
-        films = [
-            film for title, group in self.by_title.items() if folded and folded in title for film in group
-        ]
+        films = list(
+            {
+                film["id"]: film
+                for title, group in self.by_title.items()
+                if folded and folded in title
+                for film in group
+            }.values()
+        )
         if not films and self.invent_missing and folded:
+            if not year:
+                # No year to invent the film in: claim a second page, so the client asks with its year.
+                return {**_page([]), "total_pages": 2, "total_results": PAGE_SIZE + 1}
             films = [self._invent(query, year)]
         if year:
             films = [film for film in films if film["release_date"][:4] == str(year)]
-        films.sort(key=lambda film: -film["popularity"])
-        total = len(films)
-        return {
-            "page": 1,
-            "results": [search_result(film) for film in films[:PAGE_SIZE]],
-            "total_pages": math.ceil(total / PAGE_SIZE),  # 0 for no results, as some stand-ins say
-            "total_results": total,
-        }
+        return _page([search_result(film) for film in films])
+
+    def _search_tv(self, query, first_air_date_year):
+        folded = fold_title(query)
+        entries = [
+            entry for name, group in self.tv_by_name.items() if folded and folded in name for entry in group
+        ]
+        if first_air_date_year:
+            entries = [entry for entry in entries if entry["first_air_date"][:4] == str(first_air_date_year)]
+        return _page(entries)
 
     def _invent(self, query, year):
         """A film for any title (development only): the same query always gets the same film."""
-        key = f"{fold_title(query)}|{year or ''}"
+        key = f"{fold_title(query)}|{year}"
         tmdb_id = 1_000_000 + zlib.crc32(key.encode()) % 9_000_000
         with self.lock:
             if tmdb_id not in self.films:
-                self.films[tmdb_id] = make_film(
-                    tmdb_id, query, int(year) if year else 2000, random.Random(key)
-                )
+                film = make_film(tmdb_id, query, int(year), random.Random(key))
+                film["x_demo_data"] = True  # not a TMDB key: says "invented, demo data" to our client
+                self.films[tmdb_id] = film
             return self.films[tmdb_id]
 
     def _error(self, status, headers=None):

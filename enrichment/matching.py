@@ -1,45 +1,169 @@
 """Which TMDB search hit is the film a Letterboxd row names? Pure functions, no I/O.
 
 TMDB ranks hits by popularity, so ``results[0]`` is often a remake or a famous namesake from
-another decade. A hit is acceptable only when its folded title (or original title) equals the
-row's and its year is within one of the row's; among acceptable hits the exact year wins.
+another decade. The rule (README, "How films are matched"):
+
+- A hit is a *candidate* when its folded title (or original title) equals the row's and its
+  year is within one of the row's (any year when the row has none).
+- Exact-year candidates come first, unless a one-year-off candidate has at least
+  OVERRULE_FACTOR times the votes of every exact-year one (and OVERRULE_MIN_VOTES): Letterboxd
+  dates *Split* 2016, TMDB 2017 with 18,000 votes against four obscure 2016 *Split*s.
+- Within the chosen year group the candidate with the most votes wins. It is confident only
+  when it *dominates* the runner-up (DOMINANCE times its votes and at least DOMINANT_MIN_VOTES);
+  otherwise it is still chosen but marked ambiguous (low confidence), never silently.
+- With no candidate, a *renamed* title is accepted only in the exact year and only when it is
+  the single hit there whose title starts with the row's ("Glass Onion" → "Glass Onion: A
+  Knives Out Mystery") or the single near-spelled hit to check against TMDB's alternative
+  titles ("Three Colours: Blue" → "Three Colors: Blue").
 """
 
-import re
-import unicodedata
+import difflib
+from dataclasses import dataclass, field
+
+from enrichment.titles import fold_title
+from movies.models import MatchMethod
 
 YEAR_TOLERANCE = 1
-_NOT_WORD = re.compile(r"[\W_]+")
+DOMINANCE = 3
+DOMINANT_MIN_VOTES = 20
+OVERRULE_FACTOR = 10
+OVERRULE_MIN_VOTES = 500
+CANDIDATES_KEPT = 5
+# A spelling this close to the row's title is worth checking against TMDB's alternative titles.
+NEAR_SPELLING = 0.8
+RENAMED_MIN_WORDS = 2
+
+CONFIDENCE = {
+    MatchMethod.EXACT_YEAR: 0.95,
+    MatchMethod.YEAR_OFF: 0.85,
+    MatchMethod.NO_YEAR: 0.8,
+    MatchMethod.ALTERNATIVE_TITLE: 0.6,
+    MatchMethod.TV: 0.85,
+    MatchMethod.HAND: 1.0,
+}
+OVERRULED_CONFIDENCE = 0.8
+AMBIGUOUS_CONFIDENCE = 0.45
+EPISODE_CONFIDENCE = 0.6
+REVIEW_BELOW = 0.8
 
 
-def fold_title(title):
-    """Case, accents, dashes, no-break spaces and punctuation folded away.
+@dataclass(frozen=True)
+class Decision:
+    """A chosen hit with its evidence, or (hit None) why nothing was chosen."""
 
-    "Amélie – Part 2" becomes "amelie part 2".
-    """
-    decomposed = unicodedata.normalize("NFKD", title or "")
-    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", without_marks.casefold()).strip()
-
-
-def search_years(year):
-    """The `year` parameters to search with, in order: the year, one either side, then none."""
-    if year is None:
-        return [None]
-    return [year, year - 1, year + 1, None]
+    hit: object = None
+    method: str = ""
+    confidence: float = 0.0
+    candidates: list = field(default_factory=list)
+    # A renamed-title guess that TMDB's alternative titles must confirm before it is accepted.
+    needs_title_check: bool = False
 
 
-def best_hit(hits, title, year):
-    """The acceptable hit closest to ``year`` (TMDB's order breaks ties), or None."""
+def candidate_evidence(hits):
+    """The evidence kept about hits: the most voted first, at most CANDIDATES_KEPT."""
+    ranked = sorted(hits, key=lambda hit: -hit.vote_count)[:CANDIDATES_KEPT]
+    return [
+        {"tmdb_id": hit.tmdb_id, "title": hit.title, "year": hit.year, "votes": hit.vote_count}
+        for hit in ranked
+    ]
+
+
+def _same_title(hit, wanted):
+    return wanted in (fold_title(hit.title), fold_title(hit.original_title))
+
+
+def _dominates(top, runner_up):
+    return top.vote_count >= max(DOMINANCE * runner_up.vote_count, DOMINANT_MIN_VOTES)
+
+
+def _by_votes(hits):
+    # sorted() is stable: equal votes keep TMDB's order.
+    return sorted(hits, key=lambda hit: -hit.vote_count)
+
+
+def _pick(group, method, confidence, evidence):
+    ranked = _by_votes(group)
+    if len(ranked) > 1 and not _dominates(ranked[0], ranked[1]):
+        confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
+    return Decision(
+        hit=ranked[0], method=method, confidence=confidence, candidates=candidate_evidence(evidence)
+    )
+
+
+def decide(hits, title, year):
+    """The Decision for a row's (title, year) among search hits (of one or several searches)."""
     wanted = fold_title(title)
-    acceptable = [
+    hits = list({hit.tmdb_id: hit for hit in hits}.values())
+    same_title = [hit for hit in hits if _same_title(hit, wanted)]
+    if year is None:
+        if not same_title:
+            return Decision(candidates=candidate_evidence(hits))
+        return _pick(same_title, MatchMethod.NO_YEAR, CONFIDENCE[MatchMethod.NO_YEAR], same_title)
+    near = [hit for hit in same_title if hit.year is not None and abs(hit.year - year) <= YEAR_TOLERANCE]
+    exact = [hit for hit in near if hit.year == year]
+    off = [hit for hit in near if hit.year != year]
+    if exact and off:
+        best_exact, best_off = _by_votes(exact)[0], _by_votes(off)[0]
+        if best_off.vote_count >= max(OVERRULE_FACTOR * best_exact.vote_count, OVERRULE_MIN_VOTES):
+            return _pick(off, MatchMethod.YEAR_OFF, OVERRULED_CONFIDENCE, near)
+    if exact:
+        return _pick(exact, MatchMethod.EXACT_YEAR, CONFIDENCE[MatchMethod.EXACT_YEAR], near)
+    if off:
+        return _pick(off, MatchMethod.YEAR_OFF, CONFIDENCE[MatchMethod.YEAR_OFF], near)
+    return _renamed(hits, wanted, year)
+
+
+def _renamed(hits, wanted, year):
+    """A renamed title in the exact year, only when a single hit there fits (see the module's rule)."""
+    in_year = [hit for hit in hits if hit.year == year]
+    evidence = candidate_evidence(in_year or hits)
+    if len(wanted.split()) >= RENAMED_MIN_WORDS:
+        longer = [hit for hit in in_year if fold_title(hit.title).startswith(wanted + " ")]
+        if len(longer) == 1:
+            return _renamed_decision(longer[0], evidence, needs_title_check=False)
+        if longer:
+            return Decision(candidates=evidence)
+    near_spelled = [
+        hit
+        for hit in in_year
+        if difflib.SequenceMatcher(None, wanted, fold_title(hit.title)).ratio() >= NEAR_SPELLING
+    ]
+    if len(near_spelled) == 1:
+        return _renamed_decision(near_spelled[0], evidence, needs_title_check=True)
+    return Decision(candidates=evidence)
+
+
+def _renamed_decision(hit, evidence, *, needs_title_check):
+    return Decision(
+        hit=hit,
+        method=MatchMethod.ALTERNATIVE_TITLE,
+        confidence=CONFIDENCE[MatchMethod.ALTERNATIVE_TITLE],
+        candidates=evidence,
+        needs_title_check=needs_title_check,
+    )
+
+
+def confirms_title(title, alternative_titles):
+    """Whether one of TMDB's alternative titles of a film is the row's title."""
+    wanted = fold_title(title)
+    return any(fold_title(alternative) == wanted for alternative in alternative_titles)
+
+
+def decide_tv(hits, title, year, *, episode=False):
+    """The TV entry a row names: same name, first aired within a year of the row's (before it, for
+    an episode of a show). Ties as for films."""
+    wanted = fold_title(title)
+    fitting = [
         hit
         for hit in hits
-        if wanted in (fold_title(hit.title), fold_title(hit.original_title))
-        and (year is None or (hit.year is not None and abs(hit.year - year) <= YEAR_TOLERANCE))
+        if _same_title(hit, wanted)
+        and (
+            year is None
+            or hit.year is None
+            or (hit.year <= year if episode else abs(hit.year - year) <= YEAR_TOLERANCE)
+        )
     ]
-    if not acceptable:
-        return None
-    if year is None:
-        return acceptable[0]
-    return min(acceptable, key=lambda hit: abs(hit.year - year))
+    if not fitting:
+        return Decision(candidates=candidate_evidence(hits))
+    confidence = EPISODE_CONFIDENCE if episode else CONFIDENCE[MatchMethod.TV]
+    return _pick(fitting, MatchMethod.TV, confidence, fitting)

@@ -11,7 +11,9 @@ from django.db.models.functions import Greatest
 
 from enrichment.matching import fold_title
 from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.services import COUNTER_OF, TMDB_FIELDS, dispatch_enrichment, store_film
+from enrichment.resolving import EVIDENCE_FIELDS
+from enrichment.searching import store_film
+from enrichment.services import COUNTER_OF, TMDB_FIELDS, dispatch_enrichment
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
 from movies.models import Film, FilmLookup, Movie
 from sessions.models import Session
@@ -30,6 +32,7 @@ _UNENRICHED = {
     "enrichment_status": Status.PENDING,
     "enrichment_attempts": 0,
     "enrichment_error": "",
+    **{name: Movie._meta.get_field(name).get_default() for name in EVIDENCE_FIELDS},
 }
 # An admin request refreshes at most this many films: TMDB allows about 4 a second.
 MAX_FILMS_PER_REFRESH = 40

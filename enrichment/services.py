@@ -10,29 +10,20 @@ from datetime import timedelta
 
 from celery import chord, signature
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from enrichment.matching import best_hit, fold_title, search_years
+from enrichment.cached import COUNTER_OF, TMDB_FIELDS, finish_from_cache
+from enrichment.resolving import resolve
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
-from movies.models import Film, FilmLookup, Movie, TmdbFields
+from movies.models import Movie
 from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
-TMDB_FIELDS = [field.name for field in TmdbFields._meta.fields]
-COUNTER_OF = {
-    Status.ENRICHED: "enriched_count",
-    Status.NOT_FOUND: "not_found_count",
-    Status.FAILED: "failed_count",
-}
 # A task waits in-process for a TMDB slot up to this long, else re-queues itself with that countdown.
 MAX_SLOT_WAIT_SECONDS = 30
 MAX_RETRY_DELAY_SECONDS = 300
-FOUND_LOOKUP_TTL = timedelta(days=30)
-# TMDB grows every day: a title it did not know is asked again sooner.
-NO_MATCH_LOOKUP_TTL = timedelta(days=7)
-FILM_TTL = timedelta(days=30)
 # No progress in any session for this long means the queued work was lost, not just waiting.
 STALL_AFTER = timedelta(minutes=10)
 REJECTED_KEY_MESSAGE = (
@@ -60,7 +51,7 @@ def dispatch_enrichment(session_id, *, movie_ids=None):
         movies = movies.filter(enrichment_status=Status.PENDING)
     else:
         movies = movies.filter(pk__in=movie_ids)
-    rows = list(movies.order_by("pk").values_list("pk", "title", "year"))
+    rows = list(movies.order_by("pk").values_list("pk", "title", "year", "letterboxd_uri"))
     now = timezone.now()
     sessions = Session.objects.filter(pk=session_id)
     with transaction.atomic():
@@ -72,8 +63,8 @@ def dispatch_enrichment(session_id, *, movie_ids=None):
                 error_message="",
                 updated_at=now,
             )
-        finished = _finish_from_cache(session_id, rows, now)
-        queued = [movie_id for movie_id, _, _ in rows if movie_id not in finished]
+        finished = finish_from_cache(session_id, rows, now)
+        queued = [movie_id for movie_id, *_ in rows if movie_id not in finished]
         if not queued:
             _complete(sessions.exclude(status=Session.Status.COMPLETED), timezone.now())
             return len(rows)
@@ -84,57 +75,6 @@ def dispatch_enrichment(session_id, *, movie_ids=None):
         )
         transaction.on_commit(work.apply_async)
     return len(rows)
-
-
-def _finish_from_cache(session_id, rows, now):
-    """Finish the pending movies among ``rows`` (id, title, year) that the cache resolves.
-
-    Returns the ids of the movies it resolved.
-    """
-    keys = {movie_id: (fold_title(title), year) for movie_id, title, year in rows}
-    fresh = Q(film__isnull=True) | Q(film__fetched_at__gt=now - FILM_TTL)
-    resolved = dict(
-        ((title, year), film_id)
-        for title, year, film_id in FilmLookup.objects.filter(
-            fresh, normalized_title__in={title for title, _ in keys.values()}, expires_at__gt=now
-        ).values_list("normalized_title", "year", "film_id")
-    )
-    found = [(movie_id, resolved[key]) for movie_id, key in keys.items() if resolved.get(key)]
-    not_found = [movie_id for movie_id, key in keys.items() if key in resolved and resolved[key] is None]
-    if not found and not not_found:
-        return set()
-    enriched = _copy_films_to_movies(found, now)
-    missing = Movie.objects.filter(pk__in=not_found, enrichment_status=Status.PENDING).update(
-        enrichment_status=Status.NOT_FOUND, enrichment_attempts=F("enrichment_attempts") + 1
-    )
-    Session.objects.filter(pk=session_id).update(
-        enriched_count=F("enriched_count") + enriched,
-        not_found_count=F("not_found_count") + missing,
-        updated_at=now,
-    )
-    return {movie_id for movie_id, _ in found} | set(not_found)
-
-
-def _copy_films_to_movies(pairs, now):
-    """One UPDATE ... FROM: each pending movie of ``pairs`` (movie id, tmdb id) gets its film's fields."""
-    if not pairs:
-        return 0
-    quote = connection.ops.quote_name  # "cast" is an SQL keyword
-    columns = [quote(Movie._meta.get_field(name).column) for name in TMDB_FIELDS]
-    assignments = ", ".join(f"{column} = film.{column}" for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {Movie._meta.db_table} AS movie
-            SET {assignments}, tmdb_id = film.tmdb_id, enrichment_status = %s, enriched_at = %s,
-                enrichment_attempts = movie.enrichment_attempts + 1, enrichment_error = ''
-            FROM unnest(%s::bigint[], %s::bigint[]) AS pair(movie_id, tmdb_id)
-            JOIN {Film._meta.db_table} AS film ON film.tmdb_id = pair.tmdb_id
-            WHERE movie.id = pair.movie_id AND movie.enrichment_status = %s
-            """,
-            [Status.ENRICHED, now, [pair[0] for pair in pairs], [pair[1] for pair in pairs], Status.PENDING],
-        )
-        return cursor.rowcount
 
 
 def _complete(sessions, now):
@@ -161,7 +101,7 @@ def enrich_movie(movie_id, *, client=None):
     """
     movie = (
         Movie.objects.filter(pk=movie_id)
-        .values("enrichment_status", "title", "year", "session_id", "session__status")
+        .values("enrichment_status", "title", "year", "letterboxd_uri", "session_id", "session__status")
         .first()
     )
     if movie is None:
@@ -172,76 +112,27 @@ def enrich_movie(movie_id, *, client=None):
         return SKIPPED
     try:
         client = client or TmdbClient(max_wait_for_slot=MAX_SLOT_WAIT_SECONDS)
-        film = resolve_film(movie["title"], movie["year"], client)
+        resolution = resolve(movie["title"], movie["year"], movie["letterboxd_uri"], client)
     except TmdbAuthError as exc:
         _stop_session_for_rejected_key(movie["session_id"], movie_id, exc)
         return STOPPED
-    except TmdbNotFound:
-        film = None
+    except TmdbNotFound as exc:
+        return _finish(movie_id, movie["session_id"], Status.NOT_FOUND, match_reason=str(exc)[:300])
     except TmdbTransientError:
         raise
     except TmdbError as exc:  # any other 4xx: asking again will not help
         return _finish(movie_id, movie["session_id"], Status.FAILED, enrichment_error=str(exc)[:1000])
-    if film is None:
-        return _finish(movie_id, movie["session_id"], Status.NOT_FOUND)
-    fields = {name: getattr(film, name) for name in TMDB_FIELDS}
-    fields.update(tmdb_id=film.tmdb_id, enriched_at=timezone.now(), enrichment_error="")
-    return _finish(movie_id, movie["session_id"], Status.ENRICHED, **fields)
+    return _finish(movie_id, movie["session_id"], resolution.status, **movie_fields(resolution))
 
 
-def resolve_film(title, year, client):
-    """The cached or fetched Film for a title and year, or None when TMDB has no such film."""
-    normalized_title = fold_title(title)
-    now = timezone.now()
-    lookup = (
-        FilmLookup.objects.select_related("film")
-        .filter(normalized_title=normalized_title, year=year, expires_at__gt=now)
-        .first()
-    )
-    if lookup is not None and (lookup.film is None or lookup.film.fetched_at > now - FILM_TTL):
-        return lookup.film
-    tmdb_id = lookup.film_id if lookup is not None else _search(client, title, year)
-    film = None
-    if tmdb_id is not None:
-        film = Film.objects.filter(pk=tmdb_id, fetched_at__gt=now - FILM_TTL).first()
-        if film is None:
-            try:
-                film = store_film(client.movie_details(tmdb_id))
-            except TmdbNotFound:
-                film = None  # removed from TMDB since the search
-    remember_lookup(title, year, film)
-    return film
-
-
-def remember_lookup(title, year, film):
-    """Cache what a search for (title, year) resolved to: a Film, or None for "no such film"."""
-    now = timezone.now()
-    FilmLookup.objects.update_or_create(
-        normalized_title=fold_title(title),
-        year=year,
-        defaults={
-            "film": film,
-            "resolved_at": now,
-            "expires_at": now + (FOUND_LOOKUP_TTL if film else NO_MATCH_LOOKUP_TTL),
-        },
-    )
-
-
-def _search(client, title, year):
-    for search_year in search_years(year):
-        hit = best_hit(client.search_movie(title, search_year), title, year)
-        if hit is not None:
-            return hit.tmdb_id
-    return None
-
-
-def store_film(fields):
-    """Cache a film's fields (tmdb.film_fields) for every session; returns the Film."""
-    fields = dict(fields)
-    film, _ = Film.objects.update_or_create(
-        tmdb_id=fields.pop("tmdb_id"), defaults={**fields, "fetched_at": timezone.now()}
-    )
-    return film
+def movie_fields(resolution):
+    """The fields a movie takes from its Resolution: the evidence, and the film's when enriched."""
+    fields = dict(resolution.evidence)
+    film = resolution.film
+    if film is not None:
+        fields.update({name: getattr(film, name) for name in TMDB_FIELDS})
+        fields.update(tmdb_id=film.tmdb_id, enriched_at=timezone.now(), enrichment_error="")
+    return fields
 
 
 def _finish(movie_id, session_id, status, *, attempts=None, **fields):

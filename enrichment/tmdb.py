@@ -1,4 +1,4 @@
-"""TMDB v3 client: two endpoints, typed errors, every request paid for from the shared bucket.
+"""TMDB v3 client: movie and TV search, movie details; typed errors; each request paid from the shared bucket.
 
 Also the pure extraction of our fields from TMDB's JSON (no ORM here).
 """
@@ -49,11 +49,22 @@ class TmdbTransientError(TmdbError):
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One result of search/movie or search/tv (a TV entry's name and first air year)."""
+
     tmdb_id: int
     title: str
     original_title: str
     year: int | None
     popularity: float
+    vote_count: int = 0
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """The first page of a search. ``complete`` is False when TMDB has more pages."""
+
+    hits: list
+    complete: bool
 
 
 def _year(release_date):
@@ -61,17 +72,35 @@ def _year(release_date):
     return int(release_date[:4]) if release_date and release_date[:4].isdigit() else None
 
 
-def search_hits(payload):
-    """The results of a search/movie answer, in TMDB's order."""
-    return [
+def search_answer(payload, *, tv=False):
+    """The results of a search/movie (or search/tv) answer, in TMDB's order."""
+    title, original_title, date = (
+        ("name", "original_name", "first_air_date")
+        if tv
+        else (
+            "title",
+            "original_title",
+            "release_date",
+        )
+    )
+    hits = [
         SearchHit(
             tmdb_id=result["id"],
-            title=result.get("title") or "",
-            original_title=result.get("original_title") or "",
-            year=_year(result.get("release_date")),
+            title=result.get(title) or "",
+            original_title=result.get(original_title) or "",
+            year=_year(result.get(date)),
             popularity=result.get("popularity") or 0.0,
+            vote_count=result.get("vote_count") or 0,
         )
         for result in payload.get("results") or []
+    ]
+    return SearchAnswer(hits=hits, complete=(payload.get("total_results") or 0) <= len(hits))
+
+
+def alternative_titles(details):
+    """The titles of a movie/{id}?append_to_response=alternative_titles answer, besides its own."""
+    return [
+        entry.get("title") or "" for entry in (details.get("alternative_titles") or {}).get("titles") or []
     ]
 
 
@@ -126,6 +155,8 @@ def film_fields(details):
         "writers": _crew(crew, WRITER_JOBS),
         "cinematographers": _crew(crew, CINEMATOGRAPHER_JOBS),
         "composers": _crew(crew, COMPOSER_JOBS),
+        # Not a TMDB key: the stand-in marks the films it invents so nobody takes them for real data.
+        "is_demo": bool(details.get("x_demo_data")),
     }
 
 
@@ -155,13 +186,25 @@ class TmdbClient:
         return self._local.http
 
     def search_movie(self, query, year=None):
+        """A SearchAnswer; ``year`` matches any release date in that year, not only the first."""
         params = {"query": query, "include_adult": "false"}
         if year:
             params["year"] = year
-        return search_hits(self._get("/search/movie", params))
+        return search_answer(self._get("/search/movie", params))
+
+    def search_tv(self, query, first_air_date_year=None):
+        params = {"query": query, "include_adult": "false"}
+        if first_air_date_year:
+            params["first_air_date_year"] = first_air_date_year
+        return search_answer(self._get("/search/tv", params), tv=True)
 
     def movie_details(self, tmdb_id):
-        return film_fields(self._get(f"/movie/{int(tmdb_id)}", {"append_to_response": "credits"}))
+        return film_fields(self.movie_details_with_titles(tmdb_id)[0])
+
+    def movie_details_with_titles(self, tmdb_id):
+        """(details JSON, alternative titles) in one request."""
+        details = self._get(f"/movie/{int(tmdb_id)}", {"append_to_response": "credits,alternative_titles"})
+        return details, alternative_titles(details)
 
     def _get(self, path, params):
         key = settings.TMDB_API_KEY

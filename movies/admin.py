@@ -1,7 +1,8 @@
 """Admin for the movies of each session and for the cross-session TMDB film cache.
 
 Both are read-only: the upload and the enrichment tasks write them, and the
-session counters must stay in step with the movies' states. Refreshing cached
+session counters must stay in step with the movies' states. Films the TMDB stand-in invented
+(``is_demo``) can be deleted, as the README says to do after setting a real key. Refreshing cached
 films from TMDB is an action of enrichment/admin.py, which extends FilmAdmin.
 """
 
@@ -32,8 +33,16 @@ class WatchInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Movie)
 class MovieAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
-    list_display = ("title", "year", "enrichment_status", "enrichment_attempts", "tmdb", "session_link")
-    list_filter = ("enrichment_status",)
+    list_display = (
+        "title",
+        "year",
+        "enrichment_status",
+        "match_method",
+        "match_confidence",
+        "tmdb",
+        "session_link",
+    )
+    list_filter = ("enrichment_status", "match_method", "is_demo")
     search_fields = ("title",)
     # Newest first walks the primary key index; sorting every film by title would not.
     ordering = ("-id",)
@@ -51,11 +60,18 @@ class MovieAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
 
 @admin.register(Film)
 class FilmAdmin(ReadOnlyAdminMixin, TmdbLinkMixin, admin.ModelAdmin):
-    list_display = ("title", "release_date", "tmdb", "runtime", "fetched_at")
+    list_display = ("title", "release_date", "tmdb", "runtime", "is_demo", "fetched_at")
+    list_filter = ("is_demo",)
     search_fields = ("title", "original_title")
     ordering = ("-fetched_at",)
     show_full_result_count = False
     readonly_fields = ("tmdb",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Only films the stand-in invented (demo data) may go; real ones leave by "Refresh" when TMDB
+        # drops them. Django asks again per selected film, so a selection with a real one is refused.
+        allowed = request.user.has_perm("movies.delete_film")
+        return allowed and (obj is None or obj.is_demo)
 
     def get_search_results(self, request, queryset, search_term):
         # A number is also a TMDB id: "603" finds The Matrix as well as films titled 603.

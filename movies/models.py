@@ -25,6 +25,9 @@ class TmdbFields(models.Model):
     country = models.CharField(max_length=100, blank=True, help_text="First production country.")
     production_countries = _names(100)
     poster_path = models.CharField(max_length=200, blank=True)
+    is_demo = models.BooleanField(
+        default=False, help_text="Invented by the TMDB stand-in (development data), not a real TMDB film."
+    )
 
     # --- Statistics (issue 13): more of the details answer; the credits come with it, no extra request.
     release_date = models.DateField(null=True, blank=True)
@@ -39,7 +42,34 @@ class TmdbFields(models.Model):
         abstract = True
 
 
-class Movie(TmdbFields):
+class MatchMethod(models.TextChoices):
+    """How a Letterboxd row was tied to TMDB (see enrichment/matching.py)."""
+
+    EXACT_YEAR = "exact_year", "exact year"
+    YEAR_OFF = "year_off", "year ±1"
+    NO_YEAR = "no_year", "no year"
+    ALTERNATIVE_TITLE = "alt_title", "alternative title"
+    TV = "tv", "TV search"
+    HAND = "hand", "corrected by hand"
+    CACHE = "cache", "Letterboxd URI cache"
+
+
+class MatchEvidence(models.Model):
+    """Why a row was matched (or not): kept on each movie and on the cross-session lookup."""
+
+    match_method = models.CharField(max_length=16, choices=MatchMethod.choices, blank=True)
+    match_confidence = models.FloatField(null=True, blank=True, help_text="0-1; below 0.8 asks for review.")
+    match_candidates = models.JSONField(
+        default=list, blank=True, help_text="The best candidates considered: tmdb_id, title, year, votes."
+    )
+    match_reason = models.CharField(max_length=300, blank=True, help_text="Why not found, or what to check.")
+    tmdb_tv_id = models.PositiveIntegerField(null=True, blank=True, help_text="The TMDB TV entry, if TV.")
+
+    class Meta:
+        abstract = True
+
+
+class Movie(TmdbFields, MatchEvidence):
     """One film of one session, merged from every file of the export."""
 
     class EnrichmentStatus(models.TextChoices):
@@ -47,6 +77,7 @@ class Movie(TmdbFields):
         ENRICHED = "enriched"
         NOT_FOUND = "not_found"
         FAILED = "failed"
+        TV = "tv"  # TMDB knows it as a TV series or episode: finished, never part of film statistics
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="movies")
     # The merge key: the film URI, or "title (year)" for rows Letterboxd left without one.
@@ -157,8 +188,8 @@ class Film(TmdbFields):
         return f"{self.title} ({self.release_date.year})" if self.release_date else self.title
 
 
-class FilmLookup(models.Model):
-    """A resolved search: normalized (title, year) to a film, or to "no match" (film is null)."""
+class FilmLookup(MatchEvidence):
+    """A resolved search: normalized (title, year) to a film, a TV entry (tmdb_tv_id) or "no match"."""
 
     normalized_title = models.CharField(max_length=500)
     year = models.PositiveSmallIntegerField(null=True, blank=True)

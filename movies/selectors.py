@@ -49,6 +49,7 @@ def analytics_cache_key(session, year=None, released=None):
             session.enriched_count,
             session.not_found_count,
             session.failed_count,
+            session.tv_count,
             session.updated_at.timestamp(),
         )
     )

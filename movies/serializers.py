@@ -46,6 +46,10 @@ MOVIE_FIELDS = [
 ]
 
 
+# How the movie was matched (see the README): read-only, not part of the export format.
+MATCH_FIELDS = ["match_method", "match_confidence", "match_reason", "tmdb_tv_id", "is_demo"]
+
+
 class RatingField(serializers.DecimalField):
     """Stars from 0.5 to 5 in half steps, written as a JSON number."""
 
@@ -91,7 +95,7 @@ class MovieSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Movie
-        fields = ["id", *MOVIE_FIELDS, "tmdb_enriched", "enrichment_error", "viewings"]
+        fields = ["id", *MOVIE_FIELDS, "tmdb_enriched", "enrichment_error", *MATCH_FIELDS, "viewings"]
         read_only_fields = fields
 
 
@@ -99,7 +103,7 @@ class UnenrichedMovieSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
         fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "enrichment_attempts"]
-        fields += ["enrichment_error"]
+        fields += ["enrichment_error", "match_reason"]
         read_only_fields = fields
 
 
@@ -113,6 +117,9 @@ class SessionStatusSerializer(serializers.Serializer):
     enriched_count = serializers.IntegerField()
     not_found_count = serializers.IntegerField()
     failed_count = serializers.IntegerField()
+    tv_count = serializers.IntegerField(
+        help_text="Movies TMDB knows as TV: finished, left out of film statistics."
+    )
     processed_count = serializers.IntegerField(
         help_text="Movies whose enrichment ended, whatever the outcome."
     )
@@ -167,7 +174,7 @@ class ExportedSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["created_at", "status", "total_movies", "enriched_count", "not_found_count", "failed_count"]
-        fields += ["metadata"]
+        fields += ["tv_count", "metadata"]
         read_only_fields = [name for name in fields if name != "metadata"]
 
 

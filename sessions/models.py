@@ -29,6 +29,7 @@ class Session(models.Model):
     enriched_count = models.PositiveIntegerField(default=0)
     not_found_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
+    tv_count = models.PositiveIntegerField(default=0, help_text="Movies TMDB knows as TV.")
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,6 +57,7 @@ class Session(models.Model):
                     total_movies__gte=models.F("enriched_count")
                     + models.F("not_found_count")
                     + models.F("failed_count")
+                    + models.F("tv_count")
                 ),
                 name="session_counters_within_total",
             ),
@@ -67,7 +69,7 @@ class Session(models.Model):
     @property
     def processed_count(self):
         """Movies whose enrichment has ended, one way or another."""
-        return self.enriched_count + self.not_found_count + self.failed_count
+        return self.enriched_count + self.not_found_count + self.failed_count + self.tv_count
 
     @property
     def progress_percent(self):

@@ -22,6 +22,7 @@ POLLED_FIELDS = (
     "enriched_count",
     "not_found_count",
     "failed_count",
+    "tv_count",
     "created_at",
     "last_accessed",
     "expires_at",

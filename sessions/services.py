@@ -226,7 +226,7 @@ def create_session_from_export(*, movies, metadata):
     export left pending or failed are enriched anew, like an upload's; with none, the session
     is completed at once.
     """
-    processed = {Movie.EnrichmentStatus.ENRICHED, Movie.EnrichmentStatus.NOT_FOUND}
+    processed = {Movie.EnrichmentStatus.ENRICHED, Movie.EnrichmentStatus.NOT_FOUND, Movie.EnrichmentStatus.TV}
     for movie in movies:
         if movie["enrichment_status"] not in processed:
             movie["enrichment_status"] = Movie.EnrichmentStatus.PENDING
@@ -239,6 +239,7 @@ def create_session_from_export(*, movies, metadata):
             total_movies=len(movies),
             enriched_count=statuses.count(Movie.EnrichmentStatus.ENRICHED),
             not_found_count=statuses.count(Movie.EnrichmentStatus.NOT_FOUND),
+            tv_count=statuses.count(Movie.EnrichmentStatus.TV),
             upload_metadata=metadata,
         )
         viewings_of = [movie.pop("watches", []) for movie in movies]

@@ -5,7 +5,8 @@ import threading
 import pytest
 
 from enrichment import ratelimit
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, letterboxd_row, make_server
+from enrichment.fake_catalog import letterboxd_row
+from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, make_server
 
 # This suite's ports. Another copy of the suite may run at the same time on this machine, so a
 # stand-in takes the first free one.

@@ -1,6 +1,12 @@
 """The stand-in must be strict, or the limiter's tests prove nothing."""
 
+import pytest
+
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+from enrichment.resolving import resolve
+from enrichment.tests.conftest import base_url, serve
+from enrichment.tmdb import TmdbClient, film_fields
+from movies.models import Film
 
 
 def ask(fake, path, **params):
@@ -46,3 +52,36 @@ def test_invent_missing_answers_any_title_with_the_same_film_every_time():
 
     assert again == first and first["results"][0]["release_date"].startswith("1987")
     assert status == 200 and details["title"] == "My Own Film" and "credits" in details
+    # Stored as demo data, so nobody takes it for a real TMDB film (and the admin may delete it).
+    assert film_fields(details)["is_demo"] is True
+
+
+def test_catalog_films_are_no_demo_data_and_the_tv_search_has_tmdbs_shape():
+    fake = FakeTmdb(size=200)
+    entry = fake.catalog.tv[0]
+
+    status, _, found = ask(
+        fake, "/search/tv", query=entry["name"], first_air_date_year=entry["first_air_date"][:4]
+    )
+    _, _, film = ask(
+        fake, f"/movie/{fake.catalog.rows[0].tmdb_id}", append_to_response="credits,alternative_titles"
+    )
+
+    assert status == 200 and found["results"][0]["name"] == entry["name"] and found["total_results"] >= 1
+    assert {"first_air_date", "original_name", "vote_count", "popularity"} <= set(found["results"][0])
+    assert film_fields(film)["is_demo"] is False and film["alternative_titles"]["titles"] == []
+
+
+@pytest.mark.django_db
+def test_in_invent_mode_the_client_finds_a_new_title_as_demo_data(fake_tmdb, settings):
+    inventing = FakeTmdb(size=20, invent_missing=True, limit=1000, window=1)
+    server = serve(inventing)
+    settings.TMDB_API_BASE_URL = base_url(server)
+    try:
+        resolution = resolve("My Own Film", 1987, "", TmdbClient(max_wait_for_slot=5))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    film = Film.objects.get(pk=resolution.film.pk)
+    assert film.release_date.year == 1987 and film.is_demo

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from enrichment import services
 from enrichment.matching import fold_title
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tmdb import TmdbTransientError
-from movies.models import Film, FilmLookup, Movie
+from movies.models import Film, FilmLookup, MatchMethod, Movie
 from movies.tests.factories import FilmLookupFactory, MovieFactory
 from sessions.models import Session
 
@@ -54,11 +55,13 @@ def test_a_later_session_gets_the_film_from_the_cache_without_a_request(fake_tmd
     assert fake_tmdb.stats().get("requests", 0) == 0
 
 
-def test_an_unknown_title_is_not_found_after_every_search_and_remembered(fake_tmdb):
+def test_an_unknown_title_is_not_found_after_two_searches_says_why_and_is_remembered(fake_tmdb):
     movie = enriched(new_movie("A Film Nobody Made", 1990))
     assert movie.enrichment_status == Movie.EnrichmentStatus.NOT_FOUND
     assert movie.session.not_found_count == 1
-    assert fake_tmdb.stats()["search"] == 4  # the year, either side, then none
+    # Every year's films of the title, then TV; not four film searches.
+    assert (fake_tmdb.stats()["search"], fake_tmdb.stats()["search_tv"]) == (1, 1)
+    assert "A Film Nobody Made" in movie.match_reason and "1990" in movie.match_reason
 
     fake_tmdb.reset()
     again = enriched(new_movie("A Film Nobody Made", 1990))
@@ -70,8 +73,9 @@ def test_a_year_off_by_one_still_matches(fake_tmdb):
     title, year = catalog_film(fake_tmdb, 22)
     movie = enriched(new_movie(title, year + 1))
     assert movie.enrichment_status == Movie.EnrichmentStatus.ENRICHED
-    # The stated year finds nothing, the year before finds it, then one details request.
-    assert (fake_tmdb.stats()["search"], fake_tmdb.stats()["details"]) == (2, 1)
+    assert (movie.match_method, movie.match_confidence) == (MatchMethod.YEAR_OFF, 0.85)
+    # One search without a year holds the film of the year before; then one details request.
+    assert (fake_tmdb.stats()["search"], fake_tmdb.stats()["details"]) == (1, 1)
 
 
 def test_a_popular_remake_from_another_decade_is_not_taken(fake_tmdb):
@@ -153,3 +157,71 @@ def test_an_unexpected_tmdb_refusal_fails_the_movie_at_once_with_its_error(fake_
     assert missing.enrichment_status == Movie.EnrichmentStatus.NOT_FOUND
     assert refused.enrichment_status == Movie.EnrichmentStatus.FAILED
     assert "400" in refused.enrichment_error and refused.session.failed_count == 1
+
+
+def movie_of_row(row, session=None):
+    """A movie of the stand-in catalog's Letterboxd row, with its URI."""
+    session = session or session_with_movies([])
+    Session.objects.filter(pk=session.pk).update(total_movies=F("total_movies") + 1)
+    return MovieFactory(session=session, title=row.title, year=row.year, letterboxd_uri=row.uri, key=row.uri)
+
+
+def test_a_tv_miniseries_and_an_episode_end_as_tv_counted_apart(fake_tmdb):
+    session = session_with_movies([])
+    rows = [fake_tmdb.catalog.rows_of("tv_miniseries")[0], fake_tmdb.catalog.rows_of("tv_episode")[0]]
+    movies = [enriched(movie_of_row(row, session)) for row in rows]
+
+    assert [movie.enrichment_status for movie in movies] == [Movie.EnrichmentStatus.TV] * 2
+    assert [movie.tmdb_tv_id for movie in movies] == [row.tv_id for row in rows]
+    assert movies[0].tmdb_id is None and "TV" in movies[0].match_reason
+    session.refresh_from_db()
+    assert (session.tv_count, session.enriched_count, session.processed_count) == (2, 0, 2)
+    # Never more than four searches, today's worst case for a film TMDB lacks.
+    assert fake_tmdb.stats()["requests"] <= 2 + 3
+
+
+def test_a_split_shaped_tie_goes_to_the_famous_film_a_year_off(fake_tmdb):
+    row = fake_tmdb.catalog.rows_of("split_tie")[0]
+    movie = enriched(movie_of_row(row))
+    assert movie.tmdb_id == row.tmdb_id and movie.match_method == MatchMethod.YEAR_OFF
+    assert len(movie.match_candidates) >= 3 and movie.match_candidates[0]["tmdb_id"] == row.tmdb_id
+
+
+def test_a_letterboxd_uri_once_resolved_needs_no_search_in_any_later_session(fake_tmdb):
+    row = fake_tmdb.catalog.rows_of("year_off")[0]
+    enriched(movie_of_row(row))
+    FilmLookup.objects.all().delete()  # only the URI is left to know it
+    fake_tmdb.reset()
+
+    later = enriched(movie_of_row(row))
+
+    assert later.tmdb_id == row.tmdb_id and later.match_method == MatchMethod.CACHE
+    assert later.match_confidence == 0.85
+    assert fake_tmdb.stats().get("requests", 0) == 0
+
+
+def test_a_session_of_known_films_tv_and_uris_completes_at_dispatch_with_their_evidence(fake_tmdb):
+    rows = [fake_tmdb.catalog.rows_of(case)[0] for case in ("split_tie", "tv_miniseries", "absent", "exact")]
+    first = session_with_movies([])
+    for row in rows:
+        enriched(movie_of_row(row, first))
+    fake_tmdb.reset()
+    session = session_with_movies([], status=Session.Status.PROCESSING)
+    for row in rows:
+        movie_of_row(row, session)
+
+    services.dispatch_enrichment(session.pk)
+
+    session.refresh_from_db()
+    assert session.status == Session.Status.COMPLETED
+    assert (session.enriched_count, session.tv_count, session.not_found_count) == (2, 1, 1)
+    by_title = {movie.title: movie for movie in session.movies.all()}
+    split = by_title[rows[0].title]
+    assert (split.tmdb_id, split.match_method, split.match_confidence) == (
+        rows[0].tmdb_id,
+        MatchMethod.CACHE,
+        0.8,
+    )
+    assert by_title[rows[1].title].tmdb_tv_id == rows[1].tv_id
+    assert rows[2].title in by_title[rows[2].title].match_reason
+    assert fake_tmdb.stats().get("requests", 0) == 0

@@ -43,7 +43,7 @@ def test_client_searches_and_fetches_with_two_requests(fake_tmdb):
     )
     client = TmdbClient(max_wait_for_slot=5)
 
-    hits = client.search_movie(title, year)
+    hits = client.search_movie(title, year).hits
     details = client.movie_details(hits[0].tmdb_id)
 
     assert any(h.title == title for h in hits)
@@ -55,7 +55,7 @@ def test_bearer_token_is_sent_as_a_header(fake_tmdb, settings):
     token = "eyJhbGciOiJIUzI1NiJ9.fake"
     settings.TMDB_API_KEY = fake_tmdb.api_key = token
     try:
-        assert TmdbClient(max_wait_for_slot=5).search_movie("Nothing at all") == []
+        assert TmdbClient(max_wait_for_slot=5).search_movie("Nothing at all").hits == []
     finally:
         fake_tmdb.api_key = "fake-tmdb-key"
 

@@ -14,6 +14,7 @@ def enrichment_stats(session_id):
                count(*) FILTER (WHERE enrichment_status = 'pending') AS pending,
                count(*) FILTER (WHERE enrichment_status = 'not_found') AS not_found,
                count(*) FILTER (WHERE enrichment_status = 'failed') AS failed,
+               count(*) FILTER (WHERE enrichment_status = 'tv') AS tv,
                (SELECT count(DISTINCT g) FROM {MOVIE} m, unnest(m.genres) g WHERE m.session_id = %(session)s)
                    AS unique_genres,
                (SELECT count(DISTINCT d) FROM {MOVIE} m, unnest(m.directors) d

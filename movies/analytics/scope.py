@@ -26,8 +26,7 @@ from movies.models import Movie, Watch
 MOVIE = Movie._meta.db_table
 WATCH = Watch._meta.db_table
 ENRICHED = Movie.EnrichmentStatus.ENRICHED
-# i12 adds Movie.EnrichmentStatus.TV; the string is the agreed value.
-TV = "tv"
+TV = Movie.EnrichmentStatus.TV
 # What the statistics read of a movie: not its review's text, nor what only the movie list shows.
 # Fixed-size columns first, arrays last: a query reading only the first ones skips the arrays.
 FILM_COLUMNS = ", ".join(

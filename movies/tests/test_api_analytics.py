@@ -66,6 +66,8 @@ def session():
         production_countries=["USA"],
     )
     MovieFactory(session=session, title="Delta", year=1999, rating=Decimal("2.5"))  # not found on TMDB
+    # A miniseries logged as a film: no film statistic counts it.
+    MovieFactory(session=session, title="Epsilon", year=1960, enrichment_status="tv")
     return session
 
 
@@ -76,8 +78,10 @@ def analytics_of(client, session):
 
 
 def test_totals(client, session):
-    totals = analytics_of(client, session)["totals"]
+    body = analytics_of(client, session)
+    totals = body["totals"]
 
+    assert body["coverage"]["tv_entries"] == 1  # Epsilon: counted apart, in no film figure
     assert totals == {
         "films": 4,
         "enriched_films": 3,

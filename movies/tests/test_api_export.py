@@ -179,6 +179,20 @@ def test_imported_films_left_pending_or_failed_are_enriched_anew(client, receive
     ]
 
 
+def test_an_imported_tv_entry_stays_finished_and_counted_apart(client, received_signals):
+    session = SessionFactory()
+    EnrichedMovieFactory(session=session)
+    MovieFactory(session=session, title="Normal People", year=2020, enrichment_status="tv")
+    document = export_json(client, session).json()
+
+    body = client.post("/api/session/import", document, content_type="application/json").json()
+
+    imported = Session.objects.get(pk=body["session_id"])
+    assert (imported.status, imported.enriched_count, imported.tv_count) == ("completed", 1, 1)
+    assert body["tv_count"] == 1 and body["progress_percent"] == 100.0
+    assert received_signals == []
+
+
 def _document(client, **movie_changes):
     movie = EnrichedMovieFactory()
     document = export_json(client, movie.session).json()

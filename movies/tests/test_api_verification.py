@@ -68,6 +68,7 @@ def test_enrichment_stats_count_outcomes_and_unique_values(client):
         "enriched": 2,
         "pending": 1,
         "not_found": 1,
+        "tv": 0,
         "failed": 1,
         "unique_genres": 2,
         "unique_directors": 2,

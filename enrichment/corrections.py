@@ -1,0 +1,161 @@
+"""Corrections of a movie's match, by its user (API) or undone by staff (admin).
+
+A correction re-enriches that one movie from TMDB's details (no search), moves it between the
+session's counters, bumps the session (which invalidates its cached analytics) and teaches the
+cross-session caches, so the next user who logs that film gets it right: the Letterboxd URI link
+when the movie has a URI, else the (title, year) lookup.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from enrichment.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.matching import CONFIDENCE
+from enrichment.models import LetterboxdLink, MatchCorrection
+from enrichment.resolving import (
+    EVIDENCE_FIELDS,
+    FILM_TTL,
+    NOT_ON_TMDB_REASON,
+    Resolution,
+    evidence_of,
+    remember_lookup,
+)
+from enrichment.searching import fetch_film
+from enrichment.tmdb import TmdbClient
+from movies.models import MatchMethod, Movie
+from sessions.models import Session
+
+Status = Movie.EnrichmentStatus
+CORRECTION_WAIT_FOR_SLOT_SECONDS = 10
+
+
+class CorrectionRefused(Exception):
+    """The correction cannot be made as asked (the message says why); nothing was changed."""
+
+
+def correct_match(movie, tmdb_id, *, client=None):
+    """Set ``movie``'s film to TMDB film ``tmdb_id`` (None: "not on TMDB"); returns the MatchCorrection.
+
+    Raises CorrectionRefused for a movie still being enriched or a film TMDB does not have;
+    TMDB errors (transient, key refused) propagate.
+    """
+    if movie.enrichment_status == Status.PENDING:
+        raise CorrectionRefused("This movie is still being enriched; correct it once it has finished.")
+    resolution = _resolution_for(tmdb_id, movie, client)
+    with transaction.atomic():
+        locked = Movie.objects.select_for_update().get(pk=movie.pk)
+        link = (
+            LetterboxdLink.objects.filter(uri=locked.letterboxd_uri).first()
+            if locked.letterboxd_uri
+            else None
+        )
+        correction = MatchCorrection.objects.create(
+            movie=locked,
+            letterboxd_uri=locked.letterboxd_uri,
+            previous_status=locked.enrichment_status,
+            previous_tmdb_id=locked.tmdb_id,
+            previous_evidence=evidence_of(locked),
+            previous_link=None
+            if link is None
+            else {"film_id": link.film_id, "method": link.method, "confidence": link.confidence},
+            tmdb_id=tmdb_id,
+        )
+        _store(locked, resolution)
+        _teach(locked, resolution)
+    return correction
+
+
+def undo_correction(correction, user=None, *, client=None):
+    """Put the movie and the caches back as they were before ``correction``; False if already undone."""
+    if correction.undone_at is not None:
+        return False
+    movie = correction.movie
+    previous = correction.previous_evidence or {}
+    if correction.previous_status == Status.ENRICHED and correction.previous_tmdb_id:
+        resolution = _resolution_for(correction.previous_tmdb_id, movie, client)
+        resolution.evidence = {**resolution.evidence, **previous}
+    else:
+        resolution = Resolution(correction.previous_status, evidence=previous)
+    with transaction.atomic():
+        locked = Movie.objects.select_for_update().get(pk=movie.pk)
+        _store(locked, resolution)
+        if correction.letterboxd_uri:
+            _restore_link(correction.letterboxd_uri, correction.previous_link)
+        MatchCorrection.objects.filter(pk=correction.pk).update(undone_at=timezone.now(), undone_by=user)
+    return True
+
+
+def _resolution_for(tmdb_id, movie, client):
+    if tmdb_id is None:
+        return Resolution(
+            Status.NOT_FOUND,
+            evidence=_hand_evidence(movie, reason=NOT_ON_TMDB_REASON),
+        )
+    client = client or TmdbClient(max_wait_for_slot=CORRECTION_WAIT_FOR_SLOT_SECONDS)
+    film = fetch_film(client, tmdb_id, fresh_after=timezone.now() - FILM_TTL)
+    if film is None:
+        raise CorrectionRefused(f"TMDB has no film with id {tmdb_id}.")
+    return Resolution(Status.ENRICHED, film, _hand_evidence(movie))
+
+
+def _hand_evidence(movie, reason=""):
+    # The candidates the matcher saw stay: they say what the correction overruled.
+    return {
+        "match_method": MatchMethod.HAND,
+        "match_confidence": CONFIDENCE[MatchMethod.HAND],
+        "match_candidates": movie.match_candidates,
+        "match_reason": reason,
+        "tmdb_tv_id": None,
+    }
+
+
+def _store(movie, resolution):
+    """Write the resolution on the (locked) movie and move it between its session's counters."""
+    film = resolution.film
+    fields = {name: Movie._meta.get_field(name).get_default() for name in TMDB_FIELDS}
+    fields.update(
+        {
+            name: resolution.evidence.get(name, Movie._meta.get_field(name).get_default())
+            for name in EVIDENCE_FIELDS
+        }
+    )
+    if film is not None:
+        fields.update({name: getattr(film, name) for name in TMDB_FIELDS})
+    now = timezone.now()
+    fields.update(
+        enrichment_status=resolution.status,
+        tmdb_id=film.tmdb_id if film is not None else None,
+        enriched_at=now if film is not None else None,
+        enrichment_error="",
+    )
+    Movie.objects.filter(pk=movie.pk).update(**fields)
+    changes = {}
+    if movie.enrichment_status != resolution.status:
+        old, new = COUNTER_OF[movie.enrichment_status], COUNTER_OF[resolution.status]
+        changes = {old: F(old) - 1, new: F(new) + 1}
+    # updated_at is part of the analytics cache key: the session's statistics are computed anew.
+    Session.objects.filter(pk=movie.session_id).update(**changes, updated_at=now)
+
+
+def _teach(movie, resolution):
+    film_id = resolution.film.tmdb_id if resolution.film is not None else None
+    if movie.letterboxd_uri:
+        LetterboxdLink.objects.update_or_create(
+            uri=movie.letterboxd_uri,
+            defaults={
+                "film_id": film_id,
+                "method": MatchMethod.HAND,
+                "confidence": CONFIDENCE[MatchMethod.HAND],
+                "updated_at": timezone.now(),
+            },
+        )
+    else:
+        remember_lookup(movie.title, movie.year, resolution)
+
+
+def _restore_link(uri, previous_link):
+    if previous_link is None:
+        LetterboxdLink.objects.filter(uri=uri).delete()
+        return
+    LetterboxdLink.objects.update_or_create(uri=uri, defaults={**previous_link, "updated_at": timezone.now()})

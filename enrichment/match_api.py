@@ -1,0 +1,116 @@
+"""The session's matches to review, and the correction of one movie's match (anonymous, like the
+rest of a session's API: the session id is the capability)."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enrichment.corrections import CorrectionRefused, correct_match
+from enrichment.matching import REVIEW_BELOW
+from enrichment.ratelimit import RateLimitWaitTooLong
+from enrichment.selectors import matches_to_review
+from enrichment.tmdb import TmdbError
+from movies.models import Movie
+from movies.serializers import MovieSerializer
+from movies.views import NOT_FOUND, SESSION_ID, SessionLookupMixin
+
+MOVIE_ID = OpenApiParameter("movie_id", int, OpenApiParameter.PATH, description="The movie's id in this API.")
+TMDB_UNAVAILABLE_RETRY_SECONDS = 30
+
+
+class CandidateSerializer(serializers.Serializer):
+    tmdb_id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    votes = serializers.IntegerField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    match_candidates = CandidateSerializer(many=True, read_only=True)
+    review_reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=["low_confidence", "not_found", "tv", "duplicate"]),
+        read_only=True,
+        help_text="Why it is listed; duplicate: another movie of the session has the same TMDB film.",
+    )
+    duplicate_of = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = Movie
+        fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "tmdb_id", "tmdb_tv_id"]
+        fields += ["match_method", "match_confidence", "match_reason", "match_candidates"]
+        fields += ["review_reasons", "duplicate_of"]
+        read_only_fields = fields
+
+
+class MatchesQuerySerializer(serializers.Serializer):
+    confidence_below = serializers.FloatField(min_value=0, max_value=1.01, default=REVIEW_BELOW)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    tmdb_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        allow_null=True,
+        help_text="The right TMDB film, or null: not on TMDB.",
+    )
+
+
+class MatchesView(SessionLookupMixin, APIView):
+    @extend_schema(
+        summary="Movies whose match is worth checking",
+        description="Matched with a confidence below `confidence_below` (ambiguous ties, renamed titles), "
+        "not found, TV entries, and movies sharing their TMDB film with another movie of the session.",
+        parameters=[SESSION_ID, MatchesQuerySerializer],
+        responses={
+            200: MatchSerializer(many=True),
+            400: OpenApiResponse(description="confidence_below is not a number from 0 to 1."),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, session_id):
+        query = MatchesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        session = self.get_session()
+        movies = matches_to_review(session.pk, query.validated_data["confidence_below"])
+        return Response(MatchSerializer(movies, many=True).data)
+
+
+class MovieMatchView(SessionLookupMixin, APIView):
+    @extend_schema(
+        summary="Correct one movie's match",
+        description='`{"tmdb_id": N}` sets the film (its details are fetched from TMDB, no search); '
+        '`{"tmdb_id": null}` says it is not on TMDB. The session\'s counters and statistics follow, '
+        "and the correction is remembered for this Letterboxd film in every later session.",
+        parameters=[SESSION_ID, MOVIE_ID],
+        request=CorrectionSerializer,
+        responses={
+            200: MovieSerializer,
+            400: OpenApiResponse(description="No such TMDB film, or a malformed tmdb_id."),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="The movie is still being enriched."),
+            503: OpenApiResponse(description="TMDB is not answering now; retry after Retry-After seconds."),
+        },
+    )
+    def put(self, request, session_id, movie_id):
+        body = CorrectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session = self.get_session()
+        movie = Movie.objects.filter(session=session, pk=movie_id).first()
+        if movie is None:
+            raise NotFound("No such movie in this session.")
+        try:
+            correct_match(movie, body.validated_data["tmdb_id"])
+        except CorrectionRefused as refused:
+            if movie.enrichment_status == Movie.EnrichmentStatus.PENDING:
+                return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
+            raise ValidationError({"tmdb_id": str(refused)}) from refused
+        except (TmdbError, RateLimitWaitTooLong):
+            return Response(
+                {"detail": "TMDB is not answering now; try the correction again shortly."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(TMDB_UNAVAILABLE_RETRY_SECONDS)},
+            )
+        movie.refresh_from_db()
+        return Response(MovieSerializer(movie).data)
