@@ -115,7 +115,7 @@ def run_session(rows, label):
     """Create a session of ``rows`` as an upload would, enrich it, and return (seconds, session)."""
     from django.db import transaction
 
-    from enrichment.services import dispatch_enrichment
+    from enrichment.scheduling import dispatch_enrichment
     from movies.models import Movie
     from sessions.models import Session
 

@@ -11,7 +11,8 @@ from django.db.models.functions import Greatest
 
 from enrichment.matching import fold_title
 from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.services import COUNTER_OF, TMDB_FIELDS, dispatch_enrichment, store_film
+from enrichment.scheduling import dispatch_enrichment
+from enrichment.services import COUNTER_OF, TMDB_FIELDS, store_film
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
 from movies.models import Film, FilmLookup, Movie
 from sessions.models import Session
@@ -44,7 +45,7 @@ class SessionStillEnriching(Exception):
 
 
 def reenrich_session(session_id, *, only_problems=False, force=False):
-    """Reset a session's movies to pending and queue them in a fresh chord; returns how many were queued.
+    """Reset a session's movies to pending and enrich them anew; returns how many were taken on.
 
     Every movie, or with ``only_problems`` those failed or not found (and any still pending).
     Their TMDB data, attempts and errors are cleared, the session's counters go down by what was
@@ -79,7 +80,7 @@ def reenrich_session(session_id, *, only_problems=False, force=False):
         )
         not_found_titles = {fold_title(title) for _, status, title in ended if status == Status.NOT_FOUND}
         FilmLookup.objects.filter(film__isnull=True, normalized_title__in=not_found_titles).delete()
-        return dispatch_enrichment(session_id, movie_ids=[pk for pk, _, _ in movies])
+        return dispatch_enrichment(session_id)
 
 
 @dataclass
