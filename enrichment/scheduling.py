@@ -92,11 +92,12 @@ def continue_enrichment(session_id):
 
 
 def send_rounds(session_id, rounds, *, lost=()):
-    """Send up to ``rounds`` rounds of the session's films; returns how many films were sent.
+    """Send the session's ``lost`` films (sent before, their task gone) and new films past the
+    cursor, in at least ``rounds`` rounds of at most ROUND_SIZE; returns how many films were sent.
 
-    The first round starts with ``lost`` (films already sent whose task is gone), topped up to
-    ROUND_SIZE with the next films past the cursor. Nothing is sent unless the session is enriching.
+    Nothing is sent unless the session is enriching.
     """
+    lost = list(lost)
     sent = 0
     with transaction.atomic():
         # The lock makes concurrent callbacks of one session take turns: no film is sent twice.
@@ -109,8 +110,8 @@ def send_rounds(session_id, rounds, *, lost=()):
         if session is None:
             return 0
         cursor = session["round_cursor"]
-        for round_number in range(rounds):
-            films, cursor = _next_films(session_id, cursor, list(lost) if round_number == 0 else [])
+        for start in range(0, max(rounds * ROUND_SIZE, len(lost)), ROUND_SIZE):
+            films, cursor = _next_films(session_id, cursor, lost[start : start + ROUND_SIZE])
             if not films:
                 break
             _send_round(session_id, films)

@@ -139,4 +139,3 @@ def test_a_session_never_has_more_than_its_rounds_in_the_broker(fake_tmdb):
 
 def test_worker_processes_give_their_memory_back():
     assert celery_app.conf.worker_max_memory_per_child
-
