@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import health
+from enrichment.views import ReEnrichSessionView
 from sessions.views import UploadView
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/admin/", include("enrichment.staff_urls")),
+    re_path(
+        r"^api/session/(?P<session_id>[^/]+)/reenrich/?$", ReEnrichSessionView.as_view(), name="reenrich"
+    ),
     path("api/", include("movies.urls")),
 ]
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from celery import current_app
 from django.utils import timezone
 
+from config.celery_app import FILM_QUEUE
 from enrichment.scheduling import ENRICH_MOVIE_TASK, ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
 from enrichment.services import complete_finished
 from movies.models import Movie
@@ -25,7 +26,6 @@ from sessions.models import Session
 Status = Movie.EnrichmentStatus
 # Longer than a film may wait for its slot in a worker (MAX_SLOT_WAIT_SECONDS) plus a round.
 QUIET_AFTER = timedelta(seconds=45)
-FILM_QUEUE = "enrichment"
 INSPECT_TIMEOUT_SECONDS = 1.0
 
 

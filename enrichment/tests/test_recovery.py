@@ -3,9 +3,10 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError
+from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
-from enrichment import recovery, scheduling, services
+from enrichment import ratelimit, recovery, scheduling, services
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tests.test_worker import wait_until_settled
 from movies.models import Movie
@@ -60,7 +61,9 @@ def test_a_database_error_in_a_task_is_retried_like_a_tmdb_5xx(fake_tmdb, celery
     assert not session.movies.exclude(enrichment_status=Movie.EnrichmentStatus.ENRICHED).exists()
 
 
-def test_tmdb_unreachable_for_the_whole_run_stops_the_session_saying_so(fake_tmdb, celery_worker, settings):
+def test_tmdb_unreachable_for_the_whole_run_stops_the_session_saying_so_and_offers_a_rerun(
+    fake_tmdb, celery_worker, settings
+):
     settings.TMDB_BREAKER_OPEN_SECONDS = 1
     settings.TMDB_OUTAGE_GIVE_UP_SECONDS = 2
     settings.TMDB_API_BASE_URL = "http://127.0.0.1:9/3"  # nothing listens: connection refused
@@ -73,3 +76,20 @@ def test_tmdb_unreachable_for_the_whole_run_stops_the_session_saying_so(fake_tmd
     assert "TMDB could not be reached" in session.error_message and "re-run" in session.error_message
     # Films are kept for the re-run: only the few that served as probes used attempts.
     assert session.movies.filter(enrichment_status=Movie.EnrichmentStatus.PENDING).count() >= 6
+
+    settings.TMDB_API_BASE_URL = fake_tmdb.base_url  # TMDB is back
+    ratelimit.reset()
+    rerun = APIClient().post(f"/api/session/{session.pk}/reenrich")
+    session = wait_until_settled(session)
+
+    assert rerun.status_code == 202 and rerun.json()["status"] == Session.Status.ENRICHING
+    assert session.status == Session.Status.COMPLETED and session.enriched_count == 12
+    assert session.error_message == ""
+
+
+def test_a_rerun_is_refused_while_enriching_and_unknown_sessions_are_404(fake_tmdb):
+    session = session_with_movies([catalog_film(fake_tmdb, 120)], status=Session.Status.ENRICHING)
+    client = APIClient()
+
+    assert client.post(f"/api/session/{session.pk}/reenrich").status_code == 409
+    assert client.post("/api/session/not-a-session/reenrich").json() == {"detail": "Session not found."}
