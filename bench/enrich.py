@@ -73,6 +73,29 @@ def start(command, ready, what):
     return process
 
 
+def start_stand_in_and_worker(args, catalog_size, name, error_rate=0.0):
+    """The stand-in at 40 / 10 s on ``args.port`` and a worker of ``args.processes`` processes, with
+    the queues purged; returns (StandIn, stand-in process, worker process)."""
+    from config.celery_app import app
+
+    stand_in = StandIn(args.port)
+    python = sys.executable
+    fake = start(
+        [python, "manage.py", "fake_tmdb", "--port", str(args.port), "--seed", str(args.seed),
+         "--size", str(catalog_size), "--error-rate", str(error_rate)],
+        stand_in.is_up,
+        "the TMDB stand-in",
+    )  # fmt: skip
+    app.control.purge()
+    worker = start(
+        [str(Path(python).with_name("celery")), "-A", "config", "worker", "-c", str(args.processes),
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
+        lambda: bool(app.control.ping(timeout=0.5)),
+        "the Celery worker",
+    )  # fmt: skip
+    return stand_in, fake, worker
+
+
 def stop(process):
     process.terminate()
     try:
@@ -207,27 +230,12 @@ def main():
 
     from django.core.management import call_command
 
-    from config.celery_app import app
     from sessions.models import Session
 
     call_command("migrate", verbosity=0)
     catalog_size = max(3000, args.warm_films)
     rows, films = catalog_rows(args.seed, catalog_size, max(args.films, args.warm_films))
-    stand_in = StandIn(args.port)
-    python = sys.executable
-    fake = start(
-        [python, "manage.py", "fake_tmdb", "--port", str(args.port), "--seed", str(args.seed),
-         "--size", str(catalog_size), "--error-rate", str(args.error_rate)],
-        stand_in.is_up,
-        "the TMDB stand-in",
-    )  # fmt: skip
-    app.control.purge()
-    worker = start(
-        [str(Path(python).with_name("celery")), "-A", "config", "worker", "-c", str(args.processes),
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"bench-{os.getpid()}@%h"],
-        lambda: bool(app.control.ping(timeout=0.5)),
-        "the Celery worker",
-    )  # fmt: skip
+    stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "bench", args.error_rate)
     try:
         print(f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared: expect noise)")
         print(f"cold: {args.films} films, {args.processes} worker processes, stand-in at 40 requests / 10 s")

@@ -30,12 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from enrich import (
     RATE,
-    StandIn,
     catalog_rows,
     configure,
     forget_cached,
     prefill_cache,
-    start,
+    start_stand_in_and_worker,
     stop,
 )
 
@@ -174,21 +173,7 @@ def main():
     total = args.big_films + args.small_films + args.cached_films
     catalog_size = max(3000, total)
     rows, films = catalog_rows(args.seed, catalog_size, total)
-    stand_in = StandIn(args.port)
-    python = sys.executable
-    fake = start(
-        [python, "manage.py", "fake_tmdb", "--port", str(args.port), "--seed", str(args.seed),
-         "--size", str(catalog_size)],
-        stand_in.is_up,
-        "the TMDB stand-in",
-    )  # fmt: skip
-    app.control.purge()
-    worker = start(
-        [str(Path(python).with_name("celery")), "-A", "config", "worker", "-c", str(args.processes),
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"fairness-{os.getpid()}@%h"],
-        lambda: bool(app.control.ping(timeout=0.5)),
-        "the Celery worker",
-    )  # fmt: skip
+    stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "fairness")
     results = []
     try:
         print(f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared: expect noise)")

@@ -139,3 +139,25 @@ def test_a_session_never_has_more_than_its_rounds_in_the_broker(fake_tmdb):
 
 def test_worker_processes_give_their_memory_back():
     assert celery_app.conf.worker_max_memory_per_child
+
+
+def test_sessions_of_a_tier_share_the_rate_and_smaller_tiers_go_first():
+    # 2 films a second; two sessions of 40 and 80 films share it, a 500-film one waits for both.
+    estimates = scheduling.finish_estimates({"a": 40, "b": 80, "big": 500}, films_per_second=2)
+
+    assert estimates["a"] == (40.0, 2)  # 40 films at half the rate
+    assert estimates["b"] == (60.0, 2)  # then its last 40 at the whole rate: 20 s more
+    assert estimates["big"] == (310.0, 3)  # after both: 500 films at the whole rate
+
+
+def test_a_session_alone_has_the_whole_rate():
+    assert scheduling.finish_estimates({"only": 30}, films_per_second=2) == {"only": (15.0, 1)}
+
+
+def test_the_status_answer_has_no_eta_once_enrichment_ended(fake_tmdb):
+    session = session_with_movies([catalog_film(fake_tmdb, 0)], status=Session.Status.COMPLETED)
+    Session.objects.filter(pk=session.pk).update(queue_position=3)  # written a moment before the end
+
+    body = APIClient().get(f"/api/session/{session.pk}/status").json()
+
+    assert (body["eta_seconds"], body["queue_position"]) == (None, None)
