@@ -1,9 +1,10 @@
-"""The Celery app: Redis broker, settings from Django (``CELERY_*``)."""
+"""The Celery app: Redis broker, settings from Django (``CELERY_*``), two queues, the beat schedule."""
 
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -11,15 +12,27 @@ app = Celery("letterboxd")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# enrich_movie tasks (each waits for TMDB budget) have a queue of their own; everything else
+# (starting a session with its cache pass, sending the next round, the reconciler) stays on the
+# default queue, so control work never waits behind films. Every worker consumes both: Kombu's
+# Redis transport polls the two in turn. Within the film queue, Redis priorities (0 first) let
+# sessions with little work left go before big ones (enrichment/scheduling.py).
+CONTROL_QUEUE = "celery"
+FILM_QUEUE = "enrichment"
+app.conf.task_queues = (Queue(CONTROL_QUEUE), Queue(FILM_QUEUE))
+app.conf.task_default_queue = CONTROL_QUEUE
+app.conf.task_routes = {"enrichment.tasks.enrich_movie": {"queue": FILM_QUEUE}}
+
 # A static schedule: the beat process needs no database table of its own.
 app.conf.beat_schedule = {
     "delete-expired-sessions": {
         "task": "sessions.tasks.delete_expired_sessions",
         "schedule": crontab(minute=17),
     },
-    # Completes sessions whose chord callback was lost and re-queues movies whose tasks were lost.
+    # Completes sessions whose last round's callback was lost and re-queues movies whose
+    # tasks were lost (enrichment/recovery.py): every 15 s, so a fault costs about a minute.
     "reconcile-enrichment": {
         "task": "enrichment.tasks.reconcile_sessions",
-        "schedule": 60.0,
+        "schedule": 15.0,
     },
 }

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.exceptions import not_found as api_not_found
 from config.health import health
+from enrichment.views import ReEnrichSessionView
 from sessions.views import UploadView
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     ),
     path("api/admin/", include("enrichment.staff_urls")),
     path("api/", include("enrichment.match_urls")),
+    re_path(
+        r"^api/session/(?P<session_id>[^/]+)/reenrich/?$", ReEnrichSessionView.as_view(), name="reenrich"
+    ),
     path("api/", include("movies.urls")),
     # Anything else under /api/ is the API's JSON 404, also with DEBUG on.
     re_path(r"^api/", api_not_found),

@@ -2,6 +2,7 @@
 
 from django.db.models import F
 
+from config.celery_app import FILM_QUEUE
 from config.celery_app import app as celery_app
 from enrichment import ratelimit
 from movies.models import Movie
@@ -30,7 +31,8 @@ def worker_status(*, ping_timeout=1.0):
     bucket = ratelimit.state()
     return {
         "workers": sorted(name for reply in replies for name in reply),
-        "queue": queue_length(),
+        "queue": queue_length(celery_app.conf.task_default_queue),
+        "film_queue": queue_length(FILM_QUEUE),
         "sessions_enriching": enriching.count(),
         "enriching": list(
             enriching.order_by(F("enrichment_started_at").asc(nulls_first=True)).values(
@@ -48,21 +50,21 @@ def worker_status(*, ping_timeout=1.0):
             "capacity": bucket.capacity,
             "refill_per_second": bucket.refill_per_second,
             "blocked_until": bucket.blocked_until,
+            "breaker_open_since": bucket.breaker_open_since,
         },
     }
 
 
-def queue_length():
-    """Tasks waiting in the default queue (every priority), and those reserved by workers but unacknowledged.
-
-    Reserved includes tasks held back by a retry countdown.
+def queue_length(name):
+    """Tasks waiting in a queue (every priority), and those reserved by workers but unacknowledged
+    (of every queue: Redis keeps them together), which includes tasks held back by a retry countdown.
     """
     with celery_app.connection_for_read() as connection:
         channel = connection.default_channel
         # Not passive: a queue no task was ever sent to does not exist yet, and is simply empty.
-        _, waiting, _ = channel.queue_declare(queue=celery_app.conf.task_default_queue)
+        _, waiting, _ = channel.queue_declare(queue=name)
         reserved = channel.client.hlen(channel.unacked_key)
-    return {"name": celery_app.conf.task_default_queue, "waiting": waiting, "reserved": reserved}
+    return {"name": name, "waiting": waiting, "reserved": reserved}
 
 
 def session_errors(session_id):

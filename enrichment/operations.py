@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from enrichment.cached import COUNTER_OF, TMDB_FIELDS
 from enrichment.matching import fold_title
 from enrichment.ratelimit import RateLimitWaitTooLong
 from enrichment.resolving import EVIDENCE_FIELDS
+from enrichment.scheduling import dispatch_enrichment
 from enrichment.searching import store_film
-from enrichment.services import COUNTER_OF, TMDB_FIELDS, dispatch_enrichment
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
 from movies.models import Film, FilmLookup, Movie
 from sessions.models import Session
@@ -47,7 +48,7 @@ class SessionStillEnriching(Exception):
 
 
 def reenrich_session(session_id, *, only_problems=False, force=False):
-    """Reset a session's movies to pending and queue them in a fresh chord; returns how many were queued.
+    """Reset a session's movies to pending and enrich them anew; returns how many were taken on.
 
     Every movie, or with ``only_problems`` those failed or not found (and any still pending).
     Their TMDB data, attempts and errors are cleared, the session's counters go down by what was
@@ -82,7 +83,7 @@ def reenrich_session(session_id, *, only_problems=False, force=False):
         )
         not_found_titles = {fold_title(title) for _, status, title in ended if status == Status.NOT_FOUND}
         FilmLookup.objects.filter(film__isnull=True, normalized_title__in=not_found_titles).delete()
-        return dispatch_enrichment(session_id, movie_ids=[pk for pk, _, _ in movies])
+        return dispatch_enrichment(session_id)
 
 
 @dataclass

@@ -12,6 +12,13 @@ the (limit+1)-th request of any run is at least W + 1/r seconds after the first:
 is 10.26 s, a 256 ms margin for network jitter. A caller that wakes late from its sleep (a busy
 machine) would eat into that margin, so it debits the bucket by its lateness: every later slot
 moves back by as much, and the margin is kept for the network.
+
+The same hash is a circuit breaker shared by every worker. Each answer is reported: a success
+resets the count of transient failures in a row; TMDB_BREAKER_FAILURES of them open the breaker,
+and then no caller gets a slot until a probe time. At that time exactly one caller gets a slot
+(the probe) while the others wait; its success closes the breaker, its failure opens it again
+for twice as long (at most MAX_OPEN_SECONDS). While TMDB mostly answers, a failure does not
+back anyone off: the film retries at the next free slot, so errors spend budget, not idle it.
 """
 
 import os
@@ -28,12 +35,18 @@ CAPACITY = 1.0
 KEY_TTL_MS = 3_600_000
 # Lateness below this is not worth a Redis call; it is taken from the 1/r margin.
 LATE_SEND_ALLOWANCE_SECONDS = 0.005
+MAX_OPEN_SECONDS = 60.0
+# Callers waiting for a probe's answer look again this often: the breaker may close any moment.
+PROBE_POLL_SECONDS = 0.25
 
-# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "debit" | "peek"), capacity, refill
-# per second, then for "reserve" the longest acceptable wait in seconds, for "penalize" the seconds
-# to block, for "debit" the seconds by which to move every later slot back.
-# Returns {granted (1/0), wait seconds, tokens after, blocked_until, now (epoch seconds)} as strings
-# (Lua numbers would be truncated to integers on the way back).
+# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "debit" | "peek" | "success" |
+# "failure"), capacity, refill per second, then for "reserve" the longest acceptable wait in
+# seconds, for "penalize" the seconds to block, for "debit" the seconds by which to move every later
+# slot back; the key's TTL in ms; the breaker's failures in a row, first open seconds, longest open
+# seconds and how long a probe may take.
+# Returns {granted (1/0), wait seconds, tokens after, blocked_until, now (epoch seconds), held by
+# the breaker (1 until the probe time, 2 while the probe is out, else 0), breaker opened at (0 when
+# closed)} as strings (Lua numbers would be truncated to integers on the way back).
 BUCKET_SCRIPT = """
 local mode = ARGV[1]
 local capacity = tonumber(ARGV[2])
@@ -41,10 +54,16 @@ local rate = tonumber(ARGV[3])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated', 'blocked_until')
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated', 'blocked_until', 'failures',
+                         'open_until', 'open_seconds', 'probe_until', 'opened_at')
 local tokens = tonumber(state[1]) or capacity
 local updated = tonumber(state[2]) or now
 local blocked_until = tonumber(state[3]) or 0
+local failures = tonumber(state[4]) or 0
+local open_until = tonumber(state[5]) or 0
+local open_seconds = tonumber(state[6]) or 0
+local probe_until = tonumber(state[7]) or 0
+local opened_at = tonumber(state[8]) or 0
 if now > updated then
   tokens = math.min(capacity, tokens + (now - updated) * rate)
   updated = now
@@ -52,16 +71,28 @@ end
 
 local granted = 0
 local wait = 0
+local held = 0
 if mode == 'reserve' then
   local max_wait = tonumber(ARGV[4])
-  if tokens >= 1 then
-    wait = 0
+  if open_until > 0 and now < open_until then
+    held = 1
+    wait = open_until - now
+  elseif open_until > 0 and now < probe_until then
+    held = 2
+    wait = probe_until - now
   else
-    wait = (1 - tokens) / rate
-  end
-  if wait <= max_wait then
-    tokens = tokens - 1
-    granted = 1
+    if tokens >= 1 then
+      wait = 0
+    else
+      wait = (1 - tokens) / rate
+    end
+    if wait <= max_wait then
+      tokens = tokens - 1
+      granted = 1
+      if open_until > 0 then
+        probe_until = now + wait + tonumber(ARGV[9])
+      end
+    end
   end
 elseif mode == 'penalize' then
   -- Every later reservation waits out the block; blocks overlap rather than add up.
@@ -70,23 +101,52 @@ elseif mode == 'penalize' then
   blocked_until = math.max(blocked_until, now + block)
 elseif mode == 'debit' then
   tokens = tokens - tonumber(ARGV[4]) * rate
+elseif mode == 'success' then
+  failures = 0
+  open_until = 0
+  open_seconds = 0
+  probe_until = 0
+  opened_at = 0
+elseif mode == 'failure' then
+  failures = failures + 1
+  if open_until > 0 then
+    -- A failed probe opens the breaker again, for longer; answers to requests sent before it
+    -- opened change nothing.
+    if probe_until > 0 then
+      open_seconds = math.min(tonumber(ARGV[8]), open_seconds * 2)
+      open_until = now + open_seconds
+      probe_until = 0
+    end
+  elseif failures >= tonumber(ARGV[6]) then
+    open_seconds = tonumber(ARGV[7])
+    open_until = now + open_seconds
+    probe_until = 0
+    opened_at = now
+  end
 end
 
 if mode ~= 'peek' then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(updated),
-             'blocked_until', tostring(blocked_until))
+             'blocked_until', tostring(blocked_until), 'failures', tostring(failures),
+             'open_until', tostring(open_until), 'open_seconds', tostring(open_seconds),
+             'probe_until', tostring(probe_until), 'opened_at', tostring(opened_at))
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
 end
-return {granted, tostring(wait), tostring(tokens), tostring(blocked_until), tostring(now)}
+return {granted, tostring(wait), tostring(tokens), tostring(blocked_until), tostring(now),
+        held, tostring(opened_at)}
 """
 
 
 class RateLimitWaitTooLong(Exception):
-    """No slot within the caller's deadline; nothing was reserved. ``wait`` says how long it would be."""
+    """No slot within the caller's deadline; nothing was reserved. ``wait`` says how long it would be.
 
-    def __init__(self, wait):
+    ``outage_seconds`` is how long the circuit breaker has been open (None when it is closed).
+    """
+
+    def __init__(self, wait, outage_seconds=None):
         super().__init__(f"next TMDB slot in {wait:.1f}s")
         self.wait = wait
+        self.outage_seconds = outage_seconds
 
 
 @dataclass(frozen=True)
@@ -95,6 +155,7 @@ class BucketState:
     capacity: float
     refill_per_second: float
     blocked_until: datetime | None
+    breaker_open_since: datetime | None
 
 
 _clients = {}
@@ -114,25 +175,68 @@ def refill_per_second():
     return (settings.TMDB_RATE_LIMIT_REQUESTS - CAPACITY) / settings.TMDB_RATE_LIMIT_SECONDS
 
 
+@dataclass(frozen=True)
+class _Answer:
+    granted: bool
+    wait: float
+    tokens: float
+    blocked_until: float
+    now: float
+    held_by_breaker: int  # 0, 1 open until its probe time, 2 waiting for the probe's answer
+    opened_at: float
+
+
 def _run(mode, extra=0.0):
     script = _redis().register_script(BUCKET_SCRIPT)
-    granted, *numbers = script(
-        keys=[BUCKET_KEY], args=[mode, CAPACITY, refill_per_second(), extra, KEY_TTL_MS]
+    breaker = [
+        settings.TMDB_BREAKER_FAILURES,
+        settings.TMDB_BREAKER_OPEN_SECONDS,
+        MAX_OPEN_SECONDS,
+        settings.TMDB_TIMEOUT_SECONDS + 1,  # a probe that never answers must not hold the breaker
+    ]
+    granted, wait, tokens, blocked_until, now, held, opened_at = script(
+        keys=[BUCKET_KEY], args=[mode, CAPACITY, refill_per_second(), extra, KEY_TTL_MS, *breaker]
     )
-    return (bool(granted), *(float(number) for number in numbers))
+    return _Answer(
+        bool(granted),
+        float(wait),
+        float(tokens),
+        float(blocked_until),
+        float(now),
+        int(held),
+        float(opened_at),
+    )
 
 
 def acquire(max_wait, sleep=time.sleep):
     """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait."""
-    granted, wait, *_ = _run("reserve", max_wait)
-    due = time.monotonic() + wait
-    if not granted:
-        raise RateLimitWaitTooLong(wait)
-    if wait > 0:
-        sleep(wait)
+    deadline = time.monotonic() + max_wait
+    while True:
+        answer = _run("reserve", max(0.0, deadline - time.monotonic()))
+        due = time.monotonic() + answer.wait
+        if answer.granted:
+            break
+        if not answer.held_by_breaker or due > deadline:
+            outage = answer.now - answer.opened_at if answer.held_by_breaker else None
+            raise RateLimitWaitTooLong(answer.wait, outage)
+        # The breaker holds everyone until its probe time, then lets only the probe through; the
+        # probe's answer may close it any moment, so look again often meanwhile.
+        sleep(answer.wait if answer.held_by_breaker == 1 else min(answer.wait, PROBE_POLL_SECONDS))
+    if answer.wait > 0:
+        sleep(answer.wait)
     lateness = time.monotonic() - due
     if lateness > LATE_SEND_ALLOWANCE_SECONDS:
         _run("debit", lateness)
+
+
+def record_success():
+    """TMDB answered (any answer but a 5xx or no answer): the failures in a row start again from 0."""
+    _run("success")
+
+
+def record_failure():
+    """TMDB answered a 5xx or did not answer: one more failure in a row, which may open the breaker."""
+    _run("failure")
 
 
 def penalize(seconds):
@@ -142,12 +246,15 @@ def penalize(seconds):
 
 def state():
     """The bucket as it stands now, for the operators' worker-status page."""
-    _, _, tokens, blocked_until, now = _run("peek")
+    answer = _run("peek")
     return BucketState(
-        tokens=round(tokens, 3),
+        tokens=round(answer.tokens, 3),
         capacity=CAPACITY,
         refill_per_second=refill_per_second(),
-        blocked_until=datetime.fromtimestamp(blocked_until, UTC) if blocked_until > now else None,
+        blocked_until=(
+            datetime.fromtimestamp(answer.blocked_until, UTC) if answer.blocked_until > answer.now else None
+        ),
+        breaker_open_since=datetime.fromtimestamp(answer.opened_at, UTC) if answer.opened_at else None,
     )
 
 

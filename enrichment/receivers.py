@@ -1,6 +1,6 @@
 """The enrichment app's answer to a stored upload: queue its enrichment once the upload commits.
 
-One small task is queued; a worker dispatches the chord (see tasks.start_enrichment)."""
+One small task is queued; a worker starts the session's rounds (see scheduling.dispatch_enrichment)."""
 
 from django.db import transaction
 from django.dispatch import receiver

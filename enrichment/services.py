@@ -1,20 +1,20 @@
-"""Writes of the enrichment: dispatching a session's chord, enriching one movie, finishing sessions.
+"""Writes of the enrichment: enriching one movie, ending sessions.
+
+Which movies are sent to the workers, and when, is enrichment/scheduling.py's job; finding lost
+work is enrichment/recovery.py's; finishing the movies the caches already resolve is
+enrichment/cached.py's; matching a title to a TMDB film is enrichment/resolving.py's.
 
 PostgreSQL holds the truth (movie states, session counters); Celery only carries ids. Every
 write is conditional, so a task that runs twice, a callback that fires twice or a reconciler
 racing a worker changes nothing the second time.
 """
 
-import random
-from datetime import timedelta
-
-from celery import chord, signature
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from enrichment.cached import COUNTER_OF, TMDB_FIELDS, finish_from_cache
+from enrichment.cached import COUNTER_OF, TMDB_FIELDS
 from enrichment.resolving import resolve
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
 from movies.models import Movie
@@ -23,72 +23,25 @@ from sessions.models import Session
 Status = Movie.EnrichmentStatus
 # A task waits in-process for a TMDB slot up to this long, else re-queues itself with that countdown.
 MAX_SLOT_WAIT_SECONDS = 30
-MAX_RETRY_DELAY_SECONDS = 300
-# No progress in any session for this long means the queued work was lost, not just waiting.
-STALL_AFTER = timedelta(minutes=10)
 REJECTED_KEY_MESSAGE = (
     "TMDB rejected the API key (HTTP 401). Set TMDB_API_KEY to a valid TMDB v3 key or v4 read token, "
     "then re-run the enrichment. ({detail})"
 )
+UNREACHABLE_MESSAGE = (
+    "TMDB could not be reached for {minutes} minutes, so the enrichment stopped. Nothing is lost: "
+    "{left} films are still to do; re-run the enrichment (POST /api/session/{session_id}/reenrich) "
+    "once TMDB answers again."
+)
 # Outcomes of enrich_movie besides the terminal states: the session stopped, or nothing to do.
 STOPPED = "stopped"
 SKIPPED = "skipped"
-ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"
-FINALIZE_SESSION_TASK = "enrichment.tasks.finalize_session"
 
 
-def dispatch_enrichment(session_id, *, movie_ids=None):
-    """Mark the session enriching and enrich its pending movies (or the given ones).
-
-    Movies whose film the cross-session cache already knows are finished here in a few bulk
-    queries, so an upload of known films completes in seconds; the others go to a chord of
-    enrich_movie tasks with finalize_session as its callback. The chord leaves on commit, so a
-    caller's transaction is visible to the workers. Returns how many movies were taken on
-    (finished from the cache or queued); with none left pending, the session is completed.
-    """
-    movies = Movie.objects.filter(session_id=session_id)
-    if movie_ids is None:
-        movies = movies.filter(enrichment_status=Status.PENDING)
-    else:
-        movies = movies.filter(pk__in=movie_ids)
-    rows = list(movies.order_by("pk").values_list("pk", "title", "year", "letterboxd_uri"))
-    now = timezone.now()
-    sessions = Session.objects.filter(pk=session_id)
-    with transaction.atomic():
-        if rows:
-            sessions.update(
-                status=Session.Status.ENRICHING,
-                enrichment_started_at=now,
-                completed_at=None,
-                error_message="",
-                updated_at=now,
-            )
-        finished = finish_from_cache(session_id, rows, now)
-        queued = [movie_id for movie_id, *_ in rows if movie_id not in finished]
-        if not queued:
-            _complete(sessions.exclude(status=Session.Status.COMPLETED), timezone.now())
-            return len(rows)
-        # Tasks are named, not imported: tasks.py imports this module.
-        work = chord(
-            (signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True) for movie_id in queued),
-            signature(FINALIZE_SESSION_TASK, args=(str(session_id),), immutable=True),
-        )
-        transaction.on_commit(work.apply_async)
-    return len(rows)
-
-
-def _complete(sessions, now):
+def complete_finished(sessions, now):
     """Complete those of ``sessions`` with no pending movie left; returns how many."""
     pending = Movie.objects.filter(session=OuterRef("pk"), enrichment_status=Status.PENDING)
     return sessions.filter(~Exists(pending)).update(
-        status=Session.Status.COMPLETED, completed_at=now, updated_at=now
-    )
-
-
-def finalize_session(session_id):
-    """The chord's callback: an enriching session whose movies have all ended is completed."""
-    return bool(
-        _complete(Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING), timezone.now())
+        status=Session.Status.COMPLETED, completed_at=now, updated_at=now, eta_at=None, queue_position=None
     )
 
 
@@ -155,8 +108,8 @@ def _finish(movie_id, session_id, status, *, attempts=None, **fields):
 def record_transient_error(movie_id, error):
     """Count a failed attempt on the movie and keep its error; after the last allowed one it is failed.
 
-    Returns (outcome, attempts): outcome is "failed" after the last attempt, None when the caller
-    should retry.
+    Returns "failed" after the last attempt, "skipped" when the movie is gone or no longer
+    pending, None when the caller should retry.
     """
     Movie.objects.filter(pk=movie_id, enrichment_status=Status.PENDING).update(
         enrichment_attempts=F("enrichment_attempts") + 1, enrichment_error=str(error)[:1000]
@@ -167,45 +120,51 @@ def record_transient_error(movie_id, error):
         .first()
     )
     if movie is None or movie["enrichment_status"] != Status.PENDING:
-        return SKIPPED, 0
+        return SKIPPED
     attempts = movie["enrichment_attempts"]
     if attempts < settings.TMDB_MAX_ATTEMPTS:
-        return None, attempts
-    return _finish(movie_id, movie["session_id"], Status.FAILED, attempts=attempts), attempts
+        return None
+    return _finish(movie_id, movie["session_id"], Status.FAILED, attempts=attempts)
 
 
-def retry_delay(attempts, retry_after=None):
-    """Exponential backoff from TMDB_RETRY_BACKOFF_SECONDS, never sooner than TMDB's Retry-After."""
-    base = settings.TMDB_RETRY_BACKOFF_SECONDS
-    backoff = base * 2 ** max(0, attempts - 1) + random.uniform(0, base)  # jitter spreads a burst of retries
-    return min(MAX_RETRY_DELAY_SECONDS, max(retry_after or 0, backoff))
+def retry_delay(retry_after=None):
+    """A transient error is retried at the next free shared slot (TMDB's Retry-After, if it gave one).
+
+    Backing off is the shared limiter's job: a 429 pushes every worker's next slot back, and a run
+    of failures opens its circuit breaker. One film waiting on its own would leave slots unused.
+    """
+    return retry_after or 0
 
 
-def _stop_session_for_rejected_key(session_id, movie_id, error):
-    """Fail the session once with a message saying what to fix; its other tasks then skip TMDB."""
-    Movie.objects.filter(pk=movie_id).update(enrichment_error=str(error)[:1000])
+def _stop_session(session_id, message):
+    """Fail an enriching session once with a message saying what to do; its other tasks then skip TMDB."""
+    now = timezone.now()
     Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING).update(
         status=Session.Status.FAILED,
-        error_message=REJECTED_KEY_MESSAGE.format(detail=error),
-        completed_at=timezone.now(),
-        updated_at=timezone.now(),
+        error_message=message,
+        completed_at=now,
+        updated_at=now,
+        eta_at=None,
+        queue_position=None,
     )
 
 
-def reconcile_sessions(*, now=None):
-    """Heal what a lost message leaves behind; the beat runs it every minute.
+def _stop_session_for_rejected_key(session_id, movie_id, error):
+    Movie.objects.filter(pk=movie_id).update(enrichment_error=str(error)[:1000])
+    _stop_session(session_id, REJECTED_KEY_MESSAGE.format(detail=error))
 
-    Completes enriching sessions whose movies have all ended (their chord callback was lost).
-    When no enriching session has progressed for STALL_AFTER, the workers are idle although
-    movies are pending: their tasks were lost, so the pending movies are queued again. (While
-    any session progresses, quiet sessions are only waiting their turn in the queue.)
-    Returns {"completed": n, "requeued": movies queued again}.
+
+def stop_for_outage(movie_id, outage_seconds):
+    """TMDB has not answered for too long: stop the movie's session, saying so; returns STOPPED.
+
+    Its pending movies stay pending, so re-enriching the session picks them up.
     """
-    now = now or timezone.now()
-    enriching = Session.objects.filter(status=Session.Status.ENRICHING)
-    completed = _complete(enriching, now)
-    requeued = 0
-    if not enriching.filter(updated_at__gte=now - STALL_AFTER).exists():
-        for session_id in enriching.values_list("pk", flat=True):
-            requeued += dispatch_enrichment(session_id)
-    return {"completed": completed, "requeued": requeued}
+    session_id = Movie.objects.filter(pk=movie_id).values_list("session_id", flat=True).first()
+    if session_id is None:
+        return SKIPPED
+    left = Movie.objects.filter(session_id=session_id, enrichment_status__in=(Status.PENDING, Status.FAILED))
+    message = UNREACHABLE_MESSAGE.format(
+        minutes=max(1, round(outage_seconds / 60)), left=left.count(), session_id=session_id
+    )
+    _stop_session(session_id, message)
+    return STOPPED

@@ -1,21 +1,34 @@
 """Celery tasks: thin wrappers that take ids and call one service.
 
 A chord's callback runs only when every header task has *returned*, so enrich_movie returns its
-outcome as a small string and raises only to retry.
+outcome as a small string and raises only to retry. A database error (PostgreSQL restarting) is
+transient like a TMDB 5xx: every task retries it with a backoff instead of failing for good.
 """
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
-from enrichment import services
+from enrichment import recovery, scheduling, services
 from enrichment.ratelimit import RateLimitWaitTooLong
 from enrichment.tmdb import TmdbTransientError
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# With the backoff doubling from 1 s to at most 30 s: about ten minutes of database outage.
+MAX_DATABASE_RETRIES = 25
+DATABASE_RETRY = {
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "max_retries": MAX_DATABASE_RETRIES,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **DATABASE_RETRY)
 def start_enrichment(session_id):
-    # Publishing a chord takes about 1.5 ms a movie (seconds for a large export): a worker
-    # does it, so the upload's response does not wait for it.
-    return services.dispatch_enrichment(session_id)
+    # The cache pass and the first rounds take a worker seconds for a large export: the upload's
+    # response does not wait for them.
+    return scheduling.dispatch_enrichment(session_id)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -23,20 +36,26 @@ def enrich_movie(self, movie_id):
     try:
         return services.enrich_movie(movie_id)
     except RateLimitWaitTooLong as wait:
+        if wait.outage_seconds is not None and wait.outage_seconds >= settings.TMDB_OUTAGE_GIVE_UP_SECONDS:
+            return services.stop_for_outage(movie_id, wait.outage_seconds)
         # Waiting for the shared budget is not a failed attempt: come back when the slot is due.
         raise self.retry(countdown=wait.wait) from None
     except TmdbTransientError as error:
-        outcome, attempts = services.record_transient_error(movie_id, error)
+        outcome = services.record_transient_error(movie_id, error)
         if outcome is not None:
             return outcome
-        raise self.retry(countdown=services.retry_delay(attempts, error.retry_after)) from None
+        raise self.retry(countdown=services.retry_delay(error.retry_after)) from None
+    except DATABASE_ERRORS as error:
+        if self.request.retries >= MAX_DATABASE_RETRIES:
+            raise  # the movie stays pending: the reconciler sends it again later
+        raise self.retry(countdown=min(30, 2 ** min(self.request.retries, 5)), exc=error) from None
 
 
-@shared_task(acks_late=True)
-def finalize_session(session_id):
-    return services.finalize_session(session_id)
+@shared_task(acks_late=True, **DATABASE_RETRY)
+def continue_enrichment(session_id):
+    return scheduling.continue_enrichment(session_id)
 
 
-@shared_task
+@shared_task(**DATABASE_RETRY)
 def reconcile_sessions():
-    return services.reconcile_sessions()
+    return recovery.reconcile_sessions()

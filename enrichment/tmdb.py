@@ -222,7 +222,13 @@ class TmdbClient:
                 timeout=settings.TMDB_TIMEOUT_SECONDS,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
+            ratelimit.record_failure()
             raise TmdbTransientError(f"TMDB unreachable: {type(exc).__name__}") from exc
+        # The shared circuit breaker counts 5xx answers in a row; a 429 is the limiter's business.
+        if response.status_code >= 500:
+            ratelimit.record_failure()
+        elif response.status_code != 429:
+            ratelimit.record_success()
         return self._answer(path, response)
 
     @staticmethod

@@ -127,6 +127,17 @@ class SessionStatusSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(help_text="Each read moves it to now + the TTL (at most hourly).")
     error_message = serializers.CharField()
+    eta_seconds = serializers.IntegerField(
+        allow_null=True,
+        help_text="While enriching: expected seconds to the end, from the TMDB requests this session "
+        "still needs, the shared rate and the sessions ahead of or sharing with it. Null when unknown.",
+    )
+    queue_position = serializers.IntegerField(
+        source="current_queue_position",
+        allow_null=True,
+        help_text="While enriching: 1 when this session has the TMDB budget to itself; n when n - 1 "
+        "other sessions go before it or share the budget with it. Null otherwise.",
+    )
 
     def to_representation(self, session):
         # Polling's hot path. DRF binds a deep copy of every declared field on each use, a

@@ -38,6 +38,13 @@ class Session(models.Model):
     last_accessed = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_expiry)
 
+    # Scheduling (enrichment.scheduling): the highest movie id handed to the broker in this run
+    # (movies are sent in id order, a round at a time), and the expected finish under the shared
+    # TMDB rate, written when a round is sent so that the status read only subtracts now.
+    round_cursor = models.BigIntegerField(default=0)
+    eta_at = models.DateTimeField(null=True, blank=True)
+    queue_position = models.PositiveIntegerField(null=True, blank=True)
+
     # File names, sizes and row counts; never personal data.
     upload_metadata = models.JSONField(default=dict, blank=True)
 
@@ -70,6 +77,18 @@ class Session(models.Model):
     def processed_count(self):
         """Movies whose enrichment has ended, one way or another."""
         return self.enriched_count + self.not_found_count + self.failed_count + self.tv_count
+
+    @property
+    def eta_seconds(self):
+        """Seconds until the expected end of the enrichment; None when not enriching or unknown."""
+        if self.status != self.Status.ENRICHING or self.eta_at is None:
+            return None
+        return max(0, round((self.eta_at - timezone.now()).total_seconds()))
+
+    @property
+    def current_queue_position(self):
+        """``queue_position`` while enriching (a stored one may be a moment late after the end)."""
+        return self.queue_position if self.status == self.Status.ENRICHING else None
 
     @property
     def progress_percent(self):

@@ -26,6 +26,8 @@ POLLED_FIELDS = (
     "created_at",
     "last_accessed",
     "expires_at",
+    "eta_at",
+    "queue_position",
 )
 POLLED_SESSION_SQL = _live_session_sql(", ".join(POLLED_FIELDS))
 

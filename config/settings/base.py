@@ -146,8 +146,13 @@ TMDB_RATE_LIMIT_REQUESTS, TMDB_RATE_LIMIT_SECONDS = env_rate_limit("TMDB_RATE_LI
 TMDB_TIMEOUT_SECONDS = env_int("TMDB_TIMEOUT_SECONDS", 10, minimum=1)
 # A movie hit by transient TMDB errors (429, 5xx, timeouts) is tried this often, then "failed".
 TMDB_MAX_ATTEMPTS = env_int("TMDB_MAX_ATTEMPTS", 5, minimum=1)
-# First retry delay; doubles per attempt, never shorter than TMDB's Retry-After.
-TMDB_RETRY_BACKOFF_SECONDS = env_int("TMDB_RETRY_BACKOFF_SECONDS", 5, minimum=0)
+# Circuit breaker in the shared limiter: this many transient failures in a row (all workers
+# together) stop every TMDB request for TMDB_BREAKER_OPEN_SECONDS (doubling to a minute), then
+# one probe request decides. A breaker open this long ends the sessions it holds up, with a
+# message saying TMDB could not be reached (their films stay pending for a re-run).
+TMDB_BREAKER_FAILURES = env_int("TMDB_BREAKER_FAILURES", 5, minimum=1)
+TMDB_BREAKER_OPEN_SECONDS = env_int("TMDB_BREAKER_OPEN_SECONDS", 5, minimum=1)
+TMDB_OUTAGE_GIVE_UP_SECONDS = env_int("TMDB_OUTAGE_GIVE_UP_SECONDS", 600, minimum=1)
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", REDIS_URL, ("redis", "rediss"))
@@ -168,6 +173,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker process that grew past this (KiB) is replaced after its task: a large session's
+# dispatch or a burst of big answers does not keep its memory for good.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 250_000, minimum=10_000)
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -51,7 +51,6 @@ def fake_tmdb(fake_tmdb_server, settings):
     settings.TMDB_API_KEY = DEFAULT_API_KEY
     settings.TMDB_RATE_LIMIT_REQUESTS = 200
     settings.TMDB_RATE_LIMIT_SECONDS = 1
-    settings.TMDB_RETRY_BACKOFF_SECONDS = 0.2
     yield fake_tmdb_server
     ratelimit.reset()
 

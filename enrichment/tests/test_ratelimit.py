@@ -95,3 +95,71 @@ def test_processes_sharing_the_bucket_never_exceed_the_stand_ins_window(settings
     assert stats.get("violations", 0) == 0
     assert statuses == [200] * (PROCESSES * REQUESTS_EACH)
     assert stats["max_in_window"] <= LIMIT
+
+
+def open_breaker(settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 100, 1
+    settings.TMDB_BREAKER_FAILURES, settings.TMDB_BREAKER_OPEN_SECONDS = 3, 1
+    ratelimit.reset()
+    for _ in range(3):
+        ratelimit.record_failure()
+
+
+def test_failures_while_tmdb_mostly_answers_back_nobody_off(settings):
+    settings.TMDB_BREAKER_FAILURES = 3
+    ratelimit.reset()
+    for _ in range(5):
+        ratelimit.record_failure()
+        ratelimit.record_failure()
+        ratelimit.record_success()  # never three in a row
+
+    ratelimit.acquire(max_wait=0)  # a slot at once
+    assert ratelimit.state().breaker_open_since is None
+    ratelimit.reset()
+
+
+def test_a_run_of_failures_opens_the_breaker_for_everyone(settings):
+    open_breaker(settings)
+
+    try:
+        ratelimit.acquire(max_wait=0.1)
+    except ratelimit.RateLimitWaitTooLong as held:
+        assert 0.5 < held.wait <= 1 and held.outage_seconds is not None
+    else:
+        raise AssertionError("a slot while the breaker is open")
+    assert ratelimit.state().breaker_open_since is not None
+    ratelimit.reset()
+
+
+def test_after_the_pause_one_probe_goes_and_its_success_closes_the_breaker(settings):
+    open_breaker(settings)
+    time.sleep(1.05)
+
+    ratelimit.acquire(max_wait=0.5)  # the probe
+    try:
+        ratelimit.acquire(max_wait=0.1)  # anyone else waits for the probe's answer
+    except ratelimit.RateLimitWaitTooLong:
+        pass
+    else:
+        raise AssertionError("a second request while the probe is out")
+    ratelimit.record_success()
+
+    ratelimit.acquire(max_wait=0.1)
+    assert ratelimit.state().breaker_open_since is None
+    ratelimit.reset()
+
+
+def test_a_failed_probe_opens_the_breaker_again_for_longer(settings):
+    open_breaker(settings)
+    time.sleep(1.05)
+    ratelimit.acquire(max_wait=0.5)
+
+    ratelimit.record_failure()
+
+    try:
+        ratelimit.acquire(max_wait=0.1)
+    except ratelimit.RateLimitWaitTooLong as held:
+        assert 1.5 < held.wait <= 2
+    else:
+        raise AssertionError("a slot right after a failed probe")
+    ratelimit.reset()

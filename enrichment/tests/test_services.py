@@ -6,7 +6,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from enrichment import services
+from enrichment import scheduling, services
 from enrichment.matching import fold_title
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tmdb import TmdbTransientError
@@ -106,8 +106,8 @@ def test_the_last_transient_error_fails_the_movie_and_keeps_the_error(fake_tmdb,
     movie = new_movie()
     error = TmdbTransientError("TMDB /search/movie answered 503", 503)
 
-    assert services.record_transient_error(movie.pk, error) == (None, 1)
-    assert services.record_transient_error(movie.pk, error) == (Movie.EnrichmentStatus.FAILED, 2)
+    assert services.record_transient_error(movie.pk, error) is None
+    assert services.record_transient_error(movie.pk, error) == Movie.EnrichmentStatus.FAILED
 
     movie.refresh_from_db()
     assert (movie.enrichment_status, movie.enrichment_attempts) == (Movie.EnrichmentStatus.FAILED, 2)
@@ -115,17 +115,14 @@ def test_the_last_transient_error_fails_the_movie_and_keeps_the_error(fake_tmdb,
     assert Session.objects.get(pk=movie.session_id).failed_count == 1
 
 
-def test_retry_delay_doubles_and_honours_retry_after(settings):
-    settings.TMDB_RETRY_BACKOFF_SECONDS = 5
-    assert 5 <= services.retry_delay(1) <= 10
-    assert 20 <= services.retry_delay(3) <= 25
-    assert services.retry_delay(1, retry_after=60) == 60
-    assert services.retry_delay(20) == services.MAX_RETRY_DELAY_SECONDS
+def test_a_transient_error_retries_at_the_next_slot_unless_tmdb_asks_for_a_pause():
+    assert services.retry_delay() == 0
+    assert services.retry_delay(retry_after=60) == 60
 
 
 def test_dispatching_a_session_without_pending_movies_completes_it(fake_tmdb):
     movie = MovieFactory(enrichment_status=Movie.EnrichmentStatus.ENRICHED, session__total_movies=1)
-    assert services.dispatch_enrichment(movie.session_id) == 0
+    assert scheduling.dispatch_enrichment(movie.session_id) == 0
     assert Session.objects.get(pk=movie.session_id).status == Session.Status.COMPLETED
     assert not Film.objects.exists()
 
@@ -138,7 +135,7 @@ def test_a_session_of_known_films_completes_at_dispatch_without_a_task_or_reques
     session = session_with_movies([*films, ("A Film Nobody Made", 1990)], status=Session.Status.PROCESSING)
 
     # No worker runs in this test: only the cache can finish these movies.
-    assert services.dispatch_enrichment(session.pk) == 6
+    assert scheduling.dispatch_enrichment(session.pk) == 6
 
     session.refresh_from_db()
     assert session.status == Session.Status.COMPLETED
@@ -210,7 +207,7 @@ def test_a_session_of_known_films_tv_and_uris_completes_at_dispatch_with_their_e
     for row in rows:
         movie_of_row(row, session)
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
 
     session.refresh_from_db()
     assert session.status == Session.Status.COMPLETED

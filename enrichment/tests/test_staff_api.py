@@ -169,7 +169,7 @@ def test_worker_status_reports_workers_sessions_and_the_limiter(staff_client, ce
     assert body["workers"] == [celery_worker.hostname]
     assert body["sessions_enriching"] == 1
     assert body["enriching"][0]["enriched_count"] == 4
-    assert body["queue"]["name"] == "celery"
+    assert (body["queue"]["name"], body["film_queue"]["name"]) == ("celery", "enrichment")
     assert body["rate_limiter"]["tokens"] == body["rate_limiter"]["capacity"]
     assert body["rate_limiter"]["blocked_until"] is None
 
@@ -179,7 +179,7 @@ def test_worker_status_counts_queued_tasks_when_no_worker_runs(staff_client):
     celery_app.control.purge()
     ratelimit.penalize(30)
     for _ in range(3):
-        celery_app.send_task("enrichment.tasks.finalize_session", args=[str(uuid.uuid4())])
+        celery_app.send_task("enrichment.tasks.continue_enrichment", args=[str(uuid.uuid4())])
 
     body = staff_client.get(STATUS_URL).json()
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from enrichment import ratelimit, services, tasks
+from config.celery_app import app as celery_app
+from enrichment import ratelimit, recovery, scheduling, services, tasks
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from movies.models import Movie
 from sessions.models import Session
@@ -53,17 +54,15 @@ def test_an_upload_is_enriched_end_to_end_through_the_chord(fake_tmdb, celery_wo
 
 def test_running_a_finished_session_again_changes_nothing(fake_tmdb, celery_worker):
     session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(4)])
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
     requests_before = fake_tmdb.stats()["requests"]
 
-    queued = services.dispatch_enrichment(
-        session.pk, movie_ids=list(session.movies.values_list("pk", flat=True))
-    )
+    queued = scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
     results = [tasks.enrich_movie.delay(movie.pk).get(timeout=30) for movie in session.movies.all()]
 
-    assert queued == 4 and results == [Status.ENRICHED] * 4
+    assert queued == 0 and results == [Status.ENRICHED] * 4
     assert session.enriched_count == 4 and session.status == Session.Status.COMPLETED
     assert set(session.movies.values_list("enrichment_attempts", flat=True)) == {1}
     assert fake_tmdb.stats()["requests"] == requests_before
@@ -74,7 +73,7 @@ def test_transient_errors_are_retried_until_the_movie_is_enriched(fake_tmdb, cel
     fake_tmdb.fail_next(503, times=1, path_contains="/search")
     fake_tmdb.fail_next(429, times=1, path_contains="/movie/", retry_after=1)
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
 
     movie = session.movies.get()
@@ -89,7 +88,7 @@ def test_waiting_for_the_shared_budget_does_not_burn_an_attempt(fake_tmdb, celer
     ratelimit.penalize(1.5)  # another worker was just told 429, Retry-After 1.5 s
     session = session_with_movies([catalog_film(fake_tmdb, 33)])
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
 
     movie = session.movies.get()
@@ -104,7 +103,7 @@ def test_a_movie_failing_every_attempt_ends_failed_and_the_session_completes(
     session = session_with_movies([catalog_film(fake_tmdb, 31)])
     fake_tmdb.fail_next(500, times=5)
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
 
     movie = session.movies.get()
@@ -118,7 +117,7 @@ def test_a_film_tmdb_no_longer_has_ends_not_found(fake_tmdb, celery_worker):
     session = session_with_movies([(title, year)])
     fake_tmdb.fail_next(404, path_contains="/movie/")
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
 
     assert statuses(session) == [Status.NOT_FOUND]
@@ -129,7 +128,7 @@ def test_a_rejected_key_fails_the_session_once_and_stops_its_requests(fake_tmdb,
     settings.TMDB_API_KEY = "revoked-key"
     session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(12)])
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)
     time.sleep(1)  # the other tasks skip and the chord's callback runs: none may undo the failure
 
@@ -146,9 +145,9 @@ def test_the_reconciler_completes_a_session_whose_chord_callback_was_lost(
 ):
     session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(3)])
     callbacks = []
-    monkeypatch.setattr(services, "finalize_session", callbacks.append)  # the callback message is lost
+    monkeypatch.setattr(scheduling, "continue_enrichment", callbacks.append)  # the callback is lost
 
-    services.dispatch_enrichment(session.pk)
+    scheduling.dispatch_enrichment(session.pk)
     wait_for(lambda: len(callbacks) == 1)
     assert Session.objects.get(pk=session.pk).status == Session.Status.ENRICHING
     monkeypatch.undo()
@@ -171,12 +170,15 @@ def test_the_reconciler_requeues_movies_whose_tasks_were_lost(fake_tmdb, celery_
     assert session.status == Session.Status.COMPLETED and session.enriched_count == 3
 
 
-def test_the_reconciler_leaves_a_session_that_is_only_waiting_its_turn(fake_tmdb, celery_worker):
-    waiting = session_with_movies([catalog_film(fake_tmdb, 40)])
+def test_the_reconciler_leaves_a_session_whose_films_wait_in_the_queue(fake_tmdb):
+    celery_app.control.purge()
+    waiting = session_with_movies([catalog_film(fake_tmdb, index) for index in range(40, 43)])
+    scheduling.dispatch_enrichment(waiting.pk)  # no worker runs: its films wait in the broker
     Session.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    session_with_movies([catalog_film(fake_tmdb, 41)])  # progressing just now: the workers are busy
 
-    outcome = services.reconcile_sessions()
+    outcome = recovery.reconcile_sessions()
 
     assert outcome == {"completed": 0, "requeued": 0}
-    assert statuses(waiting) == [Status.PENDING]
+    assert statuses(waiting) == [Status.PENDING] * 3
+    assert recovery.movies_in_broker() == set(waiting.movies.values_list("pk", flat=True))
+    celery_app.control.purge()

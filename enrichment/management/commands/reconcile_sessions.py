@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from enrichment.services import reconcile_sessions
+from enrichment.recovery import reconcile_sessions
 
 
 class Command(BaseCommand):
     help = (
         "Complete enriching sessions whose movies have all ended and re-queue lost work "
-        "(what celery beat runs every minute)."
+        "(what celery beat runs every 15 s)."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,100 @@
+"""Finding lost enrichment work and queueing exactly that again; the beat runs it every 15 s.
+
+Work is lost when a worker is killed (the films it held stay invisible in Redis for the
+visibility timeout), when Redis restarts (it keeps nothing on disk) or when a round's callback
+fails. A film is lost when it was sent (its id is at most its session's round cursor), is still
+pending, and its task is neither in the film queue nor held by a live worker (running, reserved
+or waiting for a retry countdown). Only sessions without progress for QUIET_AFTER are examined,
+so a film is never taken for lost in the instant between a worker popping it and reporting it.
+Re-sending a film whose task does turn up later is harmless: enriching a movie is idempotent
+(conditional writes), so nothing is done or counted twice.
+"""
+
+import base64
+import json
+from datetime import timedelta
+
+from celery import current_app
+from django.utils import timezone
+
+from config.celery_app import FILM_QUEUE
+from enrichment.scheduling import ENRICH_MOVIE_TASK, ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
+from enrichment.services import complete_finished
+from movies.models import Movie
+from sessions.models import Session
+
+Status = Movie.EnrichmentStatus
+# Longer than a film may wait for its slot in a worker (MAX_SLOT_WAIT_SECONDS) plus a round.
+QUIET_AFTER = timedelta(seconds=45)
+INSPECT_TIMEOUT_SECONDS = 1.0
+
+
+def reconcile_sessions(*, now=None):
+    """Complete finished sessions whose last callback was lost; re-send lost films.
+
+    Returns {"completed": sessions completed, "requeued": films sent again (with their round's
+    next films when the session had nothing left in flight)}.
+    """
+    now = now or timezone.now()
+    enriching = Session.objects.filter(status=Session.Status.ENRICHING)
+    completed = complete_finished(enriching, now)
+    quiet = list(enriching.filter(updated_at__lt=now - QUIET_AFTER).values_list("pk", "round_cursor"))
+    requeued = 0
+    if quiet:
+        held = movies_in_broker() | movies_held_by_workers()
+        for session_id, cursor in quiet:
+            in_flight = set(
+                Movie.objects.filter(
+                    session_id=session_id, enrichment_status=Status.PENDING, pk__lte=cursor
+                ).values_list("pk", flat=True)
+            )
+            lost = in_flight - held
+            if in_flight and not lost:
+                continue  # every film it sent is queued or in a worker: it is waiting its turn
+            # Nothing of it left in flight: restart its rounds, the lost films first.
+            requeued += send_rounds(
+                session_id, ROUNDS_IN_FLIGHT if lost == in_flight else 1, lost=sorted(lost)
+            )
+        refresh_estimates()
+    return {"completed": completed, "requeued": requeued}
+
+
+def movies_in_broker():
+    """Ids of the movies whose enrich_movie message waits in the film queue (every priority).
+
+    Rounds keep the queue short (a couple of rounds per enriching session), so reading it is cheap.
+    """
+    movie_ids = set()
+    with current_app.connection_for_read() as connection:
+        channel = connection.default_channel
+        for priority in channel.priority_steps:
+            for raw in channel.client.lrange(channel._q_for_pri(FILM_QUEUE, priority), 0, -1):
+                movie_id = _movie_of_message(raw)
+                if movie_id is not None:
+                    movie_ids.add(movie_id)
+    return movie_ids
+
+
+def _movie_of_message(raw):
+    message = json.loads(raw)
+    if message.get("headers", {}).get("task") != ENRICH_MOVIE_TASK:
+        return None
+    body = message["body"]
+    if message.get("properties", {}).get("body_encoding") == "base64":
+        body = base64.b64decode(body)
+    args = json.loads(body)[0]
+    return args[0] if args else None
+
+
+def movies_held_by_workers():
+    """Ids of the movies whose enrich_movie task a live worker runs, has reserved or holds for a retry."""
+    inspect = current_app.control.inspect(timeout=INSPECT_TIMEOUT_SECONDS)
+    requests = []
+    for replies in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+        for tasks in (replies or {}).values():
+            requests += [task.get("request", task) for task in tasks]
+    return {
+        request["args"][0]
+        for request in requests
+        if request.get("name") == ENRICH_MOVIE_TASK and request.get("args")
+    }

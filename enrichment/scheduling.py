@@ -1,0 +1,209 @@
+"""Which films go to the workers, and when: every session's chord is fed in rounds.
+
+A session never has more than ROUNDS_IN_FLIGHT rounds of ROUND_SIZE films in the broker. Each
+round is a chord whose callback (continue_enrichment) sends the session's next round, so a round
+that finishes goes to the back of the film queue: sessions take turns, and a newcomer waits
+behind at most a couple of rounds per session instead of behind whole sessions. Rounds carry a
+Redis priority from the work the session has left (small sessions first). A deleted, failed or
+finished session simply gets no next round, so at most its few queued films are left to skip.
+
+Movies are sent in id order; ``Session.round_cursor`` is the highest id sent in this run, so
+"sent but still pending" (the in-flight films) is a range query, which recovery.py uses to find
+films whose task was lost. Films the cross-session cache knows are finished when the session
+starts, in batches, and again as each round is assembled, so they never queue.
+
+Every session's expected finish is recomputed whenever a round is sent or a session starts or
+ends, and stored (``eta_at``, ``queue_position``): the status read only subtracts now.
+"""
+
+from datetime import timedelta
+from itertools import groupby
+
+from celery import chord, signature
+from django.db import transaction
+from django.utils import timezone
+
+from enrichment import ratelimit
+from enrichment.cached import finish_from_cache
+from enrichment.services import complete_finished
+from movies.models import Movie
+from sessions.models import Session
+
+Status = Movie.EnrichmentStatus
+# 8 films are about 4 s of the whole budget (2 requests each at 4 a second): a newcomer waits
+# at most ROUNDS_IN_FLIGHT such rounds per session of its tier before its own first round.
+ROUND_SIZE = 8
+# Two rounds, so that workers never idle while a round's callback sends the next one.
+ROUNDS_IN_FLIGHT = 2
+# The start's cache pass reads pending movies in batches of this many: bounded memory whatever
+# the session's size.
+DISPATCH_BATCH = 2000
+# (films left at most, Redis priority; 0 goes first). Kombu's Redis transport keeps one list per
+# priority step (0, 3, 6, 9) and its workers pop the lower steps first.
+PRIORITY_TIERS = ((100, 0), (1000, 3), (10_000, 6))
+LAST_TIER_PRIORITY = 9
+# A new film costs a search and a details request; a cached one costs none and never queues.
+REQUESTS_PER_FILM = 2.0
+ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"  # named, not imported: tasks.py imports this module
+CONTINUE_TASK = "enrichment.tasks.continue_enrichment"
+
+
+def dispatch_enrichment(session_id):
+    """Start enriching a session's pending movies; returns how many were pending.
+
+    Marks the session enriching, finishes the films the cache knows (in batches, a few bulk
+    queries each, so a known upload completes in seconds) and sends the first rounds of the
+    others. With nothing left pending, the session is completed. Rounds leave on commit.
+    """
+    now = timezone.now()
+    pending = Movie.objects.filter(session_id=session_id, enrichment_status=Status.PENDING)
+    sessions = Session.objects.filter(pk=session_id)
+    with transaction.atomic():
+        if not sessions.select_for_update().exists():
+            return 0
+        if not pending.exists():
+            complete_finished(sessions.exclude(status=Session.Status.COMPLETED), now)
+            return 0
+        sessions.update(
+            status=Session.Status.ENRICHING,
+            enrichment_started_at=now,
+            completed_at=None,
+            error_message="",
+            updated_at=now,
+            round_cursor=0,
+        )
+        taken, cursor = 0, 0
+        while rows := list(_pending_after(session_id, cursor, DISPATCH_BATCH)):
+            finish_from_cache(session_id, rows, now)
+            taken += len(rows)
+            cursor = rows[-1][0]
+        if not send_rounds(session_id, ROUNDS_IN_FLIGHT):
+            complete_finished(sessions, timezone.now())
+    refresh_estimates()
+    return taken
+
+
+def continue_enrichment(session_id):
+    """A round's callback: send the session's next round, or complete it when nothing is left."""
+    if not send_rounds(session_id, 1):
+        complete_finished(
+            Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING), timezone.now()
+        )
+    refresh_estimates()
+
+
+def send_rounds(session_id, rounds, *, lost=()):
+    """Send the session's ``lost`` films (sent before, their task gone) and new films past the
+    cursor, in at least ``rounds`` rounds of at most ROUND_SIZE; returns how many films were sent.
+
+    Nothing is sent unless the session is enriching.
+    """
+    lost = list(lost)
+    sent = 0
+    with transaction.atomic():
+        # The lock makes concurrent callbacks of one session take turns: no film is sent twice.
+        session = (
+            Session.objects.select_for_update()
+            .filter(pk=session_id, status=Session.Status.ENRICHING)
+            .values("round_cursor")
+            .first()
+        )
+        if session is None:
+            return 0
+        cursor = session["round_cursor"]
+        for start in range(0, max(rounds * ROUND_SIZE, len(lost)), ROUND_SIZE):
+            films, cursor = _next_films(session_id, cursor, lost[start : start + ROUND_SIZE])
+            if not films:
+                break
+            _send_round(session_id, films)
+            sent += len(films)
+        Session.objects.filter(pk=session_id).update(round_cursor=cursor)
+    return sent
+
+
+def _pending_after(session_id, cursor, limit):
+    return (
+        Movie.objects.filter(session_id=session_id, enrichment_status=Status.PENDING, pk__gt=cursor)
+        .order_by("pk")
+        .values_list("pk", "title", "year", "letterboxd_uri")[:limit]
+    )
+
+
+def _next_films(session_id, cursor, films):
+    """Top ``films`` up to ROUND_SIZE with pending films past ``cursor`` that the cache does not
+    resolve (those it resolves are finished on the way); returns (films, the new cursor)."""
+    now = timezone.now()
+    while len(films) < ROUND_SIZE:
+        rows = list(_pending_after(session_id, cursor, ROUND_SIZE * 4))
+        if not rows:
+            break
+        finished = finish_from_cache(session_id, rows, now)
+        for movie_id, *_ in rows:
+            cursor = movie_id
+            if movie_id not in finished:
+                films.append(movie_id)
+                if len(films) == ROUND_SIZE:
+                    break
+    return films, cursor
+
+
+def _send_round(session_id, films):
+    left = Session.objects.filter(pk=session_id).values_list(
+        "total_movies", "enriched_count", "not_found_count", "failed_count"
+    )[0]
+    priority = priority_for(left[0] - sum(left[1:]))
+    work = chord(
+        (
+            signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True, priority=priority)
+            for movie_id in films
+        ),
+        signature(CONTINUE_TASK, args=(str(session_id),), immutable=True),
+    )
+    transaction.on_commit(work.apply_async)
+
+
+def priority_for(films_left):
+    """The Redis priority of a session's next round: the less work left, the sooner it goes."""
+    return next((priority for most, priority in PRIORITY_TIERS if films_left <= most), LAST_TIER_PRIORITY)
+
+
+def finish_estimates(films_left, films_per_second):
+    """{session: (seconds to its end, queue position)} for {session: films left}.
+
+    Sessions of a lower priority tier go first; within a tier, rounds take turns, so the sessions
+    share the rate equally (processor sharing): the smallest ends first, then the rest share its
+    part. A session's position counts the sessions of the tiers before it and those of its tier.
+    """
+    estimates = {}
+    elapsed, ahead = 0.0, 0
+    ordered = sorted(films_left.items(), key=lambda item: (priority_for(item[1]), item[1]))
+    for _, tier in groupby(ordered, key=lambda item: priority_for(item[1])):
+        tier = list(tier)
+        served = 0
+        for index, (session_id, films) in enumerate(tier):
+            elapsed += (films - served) * (len(tier) - index) / films_per_second
+            served = films
+            estimates[session_id] = (elapsed, ahead + len(tier))
+        ahead += len(tier)
+    return estimates
+
+
+def refresh_estimates():
+    """Store every enriching session's expected end and queue position (two queries in all)."""
+    now = timezone.now()
+    rows = Session.objects.filter(status=Session.Status.ENRICHING).values_list(
+        "pk", "total_movies", "enriched_count", "not_found_count", "failed_count"
+    )
+    films_left = {
+        pk: max(0, total - enriched - not_found - failed) for pk, total, enriched, not_found, failed in rows
+    }
+    if not films_left:
+        return
+    estimates = finish_estimates(films_left, ratelimit.refill_per_second() / REQUESTS_PER_FILM)
+    Session.objects.bulk_update(
+        [
+            Session(pk=pk, eta_at=now + timedelta(seconds=seconds), queue_position=position)
+            for pk, (seconds, position) in estimates.items()
+        ],
+        ["eta_at", "queue_position"],
+    )
