@@ -9,7 +9,8 @@ A fixed-window counter: one INCR per request (and an EXPIRE when it creates
 the window's key). DRF's own throttles keep a list of every request time in the
 cache and rewrite it on each request, which costs more the higher the limit, and
 status polling needs a high one. The price: a client may send up to twice its
-budget across a window boundary.
+budget across a window boundary. While Redis is down the limits fail open:
+requests pass uncounted, with a warning in the log (config/outage.py).
 """
 
 import functools
@@ -20,10 +21,14 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
 
+from config.outage import log_outage
+
 
 @functools.cache
 def _redis(location):
-    return redis.Redis.from_url(location)  # thread-safe, with its own connection pool
+    # Thread-safe, with its own connection pool; never waits long for a Redis that is gone.
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
 
 
 class _MethodRateThrottle(BaseThrottle):
@@ -42,11 +47,15 @@ class _MethodRateThrottle(BaseThrottle):
         self.retry_after = (window + 1) * seconds - now
         key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{self.scope}:{self.get_ident(request)}:{window}"
         client = _redis(settings.CACHES["throttle"]["LOCATION"])
-        count = client.incr(key)
-        if count == 1:
-            # Each window has its own key: should this EXPIRE be lost, the key lingers
-            # unused, and nobody is locked out.
-            client.expire(key, int(seconds) + 1)
+        try:
+            count = client.incr(key)
+            if count == 1:
+                # Each window has its own key: should this EXPIRE be lost, the key lingers
+                # unused, and nobody is locked out.
+                client.expire(key, int(seconds) + 1)
+        except redis.RedisError as error:
+            log_outage("Redis (rate limits)", error, "API rate limits not enforced")
+            return True
         return count <= limit
 
     def wait(self):
