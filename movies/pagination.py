@@ -11,6 +11,9 @@ class MoviePagination(BasePagination):
     served and a larger per_page is lowered to 1,000 (the answer says so). The
     design's newer frontend asks `skip` and `limit`: `limit` is `per_page` under
     another name, `skip` (or `offset`) counts movies to pass over instead of a page.
+    Every parameter given is checked; when synonyms are given together the newer
+    name wins (`limit`, `skip`), and `page`, `per_page` and `offset` in the answer
+    say what was applied.
     """
 
     default_per_page = 50
@@ -18,16 +21,15 @@ class MoviePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         params = request.query_params
-        self.per_page = min(
-            _one_of(params, ("per_page", "limit"), self.default_per_page, minimum=1), self.max_per_page
-        )
-        if _given(params, "page") and any(_given(params, name) for name in ("skip", "offset")):
-            raise ValidationError({"page": "Give page, or skip/offset, not both."})
-        self.offset = _one_of(params, ("skip", "offset"), None, minimum=0)
+        # Given together, the newer names win; the answer says which page size and offset applied.
+        per_page = _first_given(params, ("limit", "per_page"), self.default_per_page, minimum=1)
+        self.per_page = min(per_page, self.max_per_page)
+        self.offset = _first_given(params, ("skip", "offset"), None, minimum=0)
         if self.offset is None:
             self.page = _whole_number(params, "page", 1, minimum=1)
             self.offset = (self.page - 1) * self.per_page
         else:
+            _whole_number(params, "page", 1, minimum=1)  # still refused when malformed
             self.page = self.offset // self.per_page + 1
         self.total = queryset.count()
         return list(queryset[self.offset : self.offset + self.per_page]) if self.offset < self.total else []
@@ -73,22 +75,16 @@ class MoviePagination(BasePagination):
         return [
             parameter("page", "Page number, from 1.", 1, 1),
             parameter("per_page", per_page, 1, self.default_per_page),
-            parameter("limit", f"Same as `per_page`. {per_page}", 1),
-            parameter("skip", skip, 0),
-            parameter("offset", f"Same as `skip`. {skip}", 0),
+            parameter("limit", f"Same as `per_page`, and wins over it. {per_page}", 1),
+            parameter("skip", f"{skip} Wins over `page` and `offset`.", 0),
+            parameter("offset", f"Same as `skip`. {skip} Wins over `page`.", 0),
         ]
 
 
-def _given(params, name):
-    return params.get(name) not in (None, "")
-
-
-def _one_of(params, names, default, minimum):
-    """The value of whichever of two synonymous parameters is given; both, they must agree."""
-    values = {name: _whole_number(params, name, None, minimum) for name in names if _given(params, name)}
-    if len(set(values.values())) > 1:
-        raise ValidationError({names[0]: f"Give {names[0]} or {names[1]}, not two different values."})
-    return next(iter(values.values()), default)
+def _first_given(params, names, default, minimum):
+    """The value of the first of synonymous parameters that is given; every one must be well-formed."""
+    values = [_whole_number(params, name, None, minimum) for name in names]
+    return next((value for value in values if value is not None), default)
 
 
 def _whole_number(params, name, default, minimum):

@@ -139,7 +139,12 @@ class ExportedMovieSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
         fields = ["key", *MOVIE_FIELDS, "viewings"]
-        extra_kwargs = {"key": {"required": False}}
+        extra_kwargs = {
+            "key": {"required": False},
+            "tmdb_id": {"help_text": "Required when enrichment_status is enriched."},
+            # Optional, as the schema says: a film without one is enriched anew.
+            "enrichment_status": {"default": Movie.EnrichmentStatus.PENDING},
+        }
 
     def validate(self, attrs):
         if attrs.get("enrichment_status") == Movie.EnrichmentStatus.ENRICHED and not attrs.get("tmdb_id"):

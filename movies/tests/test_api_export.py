@@ -254,3 +254,35 @@ def test_import_refuses_an_export_over_the_size_limit_before_reading_it(client, 
     assert response.status_code == 413
     assert "limit" in response.json()["detail"]
     assert Session.objects.count() == sessions_before
+
+
+def test_import_takes_a_film_with_only_a_title_and_enriches_it(client):
+    """Found by fuzzing: every other field is optional in the schema (it was a 500)."""
+    document = {
+        "format": "letterboxd-stats-session",
+        "version": 1,
+        "session": {},
+        "movies": [{"title": "Heat"}],
+    }
+
+    response = client.post("/api/session/import", document, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    movie = Movie.objects.get(session_id=response.json()["session_id"])
+    assert (movie.title, movie.enrichment_status) == ("Heat", "pending")
+
+
+def test_import_of_text_postgresql_cannot_store_is_a_400_and_stores_nothing(client):
+    """Found by fuzzing: a NUL in JSON text passed validation, then PostgreSQL refused it (a 500)."""
+    document = {
+        "format": "letterboxd-stats-session",
+        "version": 1,
+        "session": {"metadata": {"note": "a\u0000b"}},
+    }
+    document["movies"] = [{"title": "Heat"}]
+
+    response = client.post("/api/session/import", document, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "cannot be stored" in response.json()["detail"]
+    assert Session.objects.count() == 0
