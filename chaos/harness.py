@@ -140,7 +140,9 @@ def _answers(url):
 class Stack:
     """PostgreSQL, Redis, the TMDB stand-in, gunicorn, beat and a worker on ports base_port .. base_port+3."""
 
-    def __init__(self, base_port, worker_processes=4, tmdb_limit="40/10", tmdb_size=3000):
+    def __init__(
+        self, base_port, worker_processes=4, tmdb_limit="40/10", tmdb_size=3000, tmdb_error_rate=0.0
+    ):
         self.pg_port, self.redis_port, self.tmdb_port, self.web_port = range(base_port, base_port + 4)
         self.worker_processes = worker_processes
         self.tmdb_limit, self.tmdb_size = tmdb_limit, tmdb_size
@@ -176,7 +178,7 @@ class Stack:
                 "--size",
                 str(tmdb_size),
             ]
-            + ["--limit", requests_per, "--window", seconds],
+            + ["--limit", requests_per, "--window", seconds, "--error-rate", str(tmdb_error_rate)],
             lambda: _answers(f"http://127.0.0.1:{self.tmdb_port}/__stats"),
         )
         self.web = self._service(
@@ -262,6 +264,16 @@ class Stack:
         self.worker.kill()
         time.sleep(down_seconds)
         self.worker.start()
+
+    def kill_worker_child(self, down_seconds=0):
+        """kill -9 of one pool process: the worker's main process starts another at once."""
+        children = [
+            int(stat.split()[0])
+            for stat in (Path(path).read_text() for path in glob.glob("/proc/[0-9]*/stat"))
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.worker.process.pid
+        ]
+        os.kill(children[0], signal.SIGKILL)
+        time.sleep(down_seconds)
 
     def restart_redis(self, down_seconds):
         self.redis.kill()  # keeps nothing on disk: the queue and results are gone
