@@ -122,6 +122,19 @@ class Service:
         return self.log_path.read_text(errors="replace")[-characters:] if self.log_path.exists() else ""
 
 
+def _children(pid):
+    """The ids of the processes whose parent is `pid` (from /proc)."""
+    children = []
+    for path in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            stat = Path(path).read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # the field after the name is the state, then ppid
+            children.append(int(stat.split()[0]))
+    return children
+
+
 def _port_open(port):
     import socket
 
@@ -267,12 +280,7 @@ class Stack:
 
     def kill_worker_child(self, down_seconds=0):
         """kill -9 of one pool process: the worker's main process starts another at once."""
-        children = [
-            int(stat.split()[0])
-            for stat in (Path(path).read_text() for path in glob.glob("/proc/[0-9]*/stat"))
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.worker.process.pid
-        ]
-        os.kill(children[0], signal.SIGKILL)
+        os.kill(_children(self.worker.process.pid)[0], signal.SIGKILL)
         time.sleep(down_seconds)
 
     def restart_redis(self, down_seconds):
