@@ -2,7 +2,7 @@
 
 Every answer must be documented (status code, content type, body schema), no answer may be a
 5xx, and requests the schema calls valid must be accepted. A bounded number of examples per
-operation keeps it to a minute in CI.
+operation keeps it to a few minutes in CI.
 """
 
 import pytest
