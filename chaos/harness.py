@@ -249,7 +249,8 @@ class Run:
         self.fault_at = self.elapsed()
         fault(down_seconds)
         self.back_at = self.elapsed()
-        self.processed_when_back = self.processed()
+        # From the database, not the last poll: films finished just before the fault are no progress.
+        self.processed_when_back = sum(self.stored()["counters"].values())
 
     def recovery_seconds(self):
         """From the fault to the first poll, once the part is back, showing progress; None if never."""
