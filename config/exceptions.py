@@ -5,13 +5,20 @@ the per-field messages. DRF views go through ``api_exception_handler``; the
 Django handlers cover what never reaches a DRF view (unknown paths, crashes).
 """
 
+from django.db import DataError
 from django.http import JsonResponse
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
 def api_exception_handler(exc, context):
     """DRF's handler, with every body reduced to one ``detail`` string (headers such as Retry-After kept)."""
+    if isinstance(exc, DataError):
+        # PostgreSQL refused a value the request carried (a NUL or a lone surrogate in JSON text, a
+        # number out of range) that validation let through: the request's fault, and its transaction
+        # is rolled back whole.
+        return Response({"detail": "The request holds a value that cannot be stored."}, status=400)
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django answers it with handler500

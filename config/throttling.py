@@ -15,6 +15,9 @@ A client is its address (DRF's get_ident): the socket's, or with NUM_PROXIES
 trusted proxies in front, the address the outermost of them saw. Anything a
 client writes in X-Forwarded-For before that is ignored, so it cannot buy
 itself fresh budgets.
+
+While Redis is down the limits fail open: requests pass uncounted, with a
+warning in the log (config/outage.py).
 """
 
 import functools
@@ -25,10 +28,14 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
 
+from config.outage import log_outage
+
 
 @functools.cache
 def _redis(location):
-    return redis.Redis.from_url(location)  # thread-safe, with its own connection pool
+    # Thread-safe, with its own connection pool; never waits long for a Redis that is gone.
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
 
 
 class _MethodRateThrottle(BaseThrottle):
@@ -47,11 +54,15 @@ class _MethodRateThrottle(BaseThrottle):
         self.retry_after = (window + 1) * seconds - now
         key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{self.scope}:{self.get_ident(request)}:{window}"
         client = _redis(settings.CACHES["throttle"]["LOCATION"])
-        count = client.incr(key)
-        if count == 1:
-            # Each window has its own key: should this EXPIRE be lost, the key lingers
-            # unused, and nobody is locked out.
-            client.expire(key, int(seconds) + 1)
+        try:
+            count = client.incr(key)
+            if count == 1:
+                # Each window has its own key: should this EXPIRE be lost, the key lingers
+                # unused, and nobody is locked out.
+                client.expire(key, int(seconds) + 1)
+        except redis.RedisError as error:
+            log_outage("Redis (rate limits)", error, "API rate limits not enforced")
+            return True
         return count <= limit
 
     def wait(self):

@@ -38,11 +38,13 @@ def worker_status(*, ping_timeout=1.0):
             enriching.order_by(F("enrichment_started_at").asc(nulls_first=True)).values(
                 "id",
                 "total_movies",
-                "enriched_count",
                 "not_found_count",
                 "failed_count",
                 "enrichment_started_at",
                 "updated_at",
+                # Named as in the status answer (where enriched_count is processed_count, too).
+                processed_count=F("enriched_count") + F("not_found_count") + F("failed_count"),
+                matched_count=F("enriched_count"),
             )[:LISTED_ENRICHING_SESSIONS]
         ),
         "rate_limiter": {

@@ -6,7 +6,7 @@ neither any data.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound
@@ -20,6 +20,9 @@ from enrichment.operations import SessionStillEnriching, reenrich_session
 from movies.models import Movie
 from movies.pagination import MoviePagination
 from sessions.models import Session
+
+NOT_FOUND = OpenApiResponse(description="No such session.")
+BAD_REQUEST = OpenApiResponse(description="A malformed parameter; `detail` names it.")
 
 
 class StaffOnly:
@@ -49,7 +52,10 @@ def existing_session(session_id):
     return session_id
 
 
-@extend_schema(summary="A session's failed and not-found movies with their last error")
+@extend_schema(
+    summary="A session's failed and not-found movies with their last error",
+    responses={200: MovieErrorSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
+)
 class SessionErrorsView(StaffOnly, ListAPIView):
     serializer_class = MovieErrorSerializer
     pagination_class = MoviePagination
@@ -71,7 +77,12 @@ class ReEnrichAnswerSerializer(serializers.Serializer):
 class ReEnrichView(StaffOnly, APIView):
     @extend_schema(
         request=ReEnrichRequestSerializer,
-        responses={202: ReEnrichAnswerSerializer},
+        responses={
+            202: ReEnrichAnswerSerializer,
+            400: BAD_REQUEST,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Still enriching, and `force` is false."),
+        },
         summary="Reset a session's movies and queue them again",
     )
     def post(self, request, session_id):

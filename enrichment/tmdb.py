@@ -3,6 +3,7 @@
 Also the pure extraction of our fields from TMDB's JSON (no ORM here).
 """
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ import requests
 from django.conf import settings
 
 from enrichment import ratelimit
+
+logger = logging.getLogger(__name__)
 
 DIRECTORS_KEPT = 3
 CAST_KEPT = 5
@@ -241,6 +244,7 @@ class TmdbClient:
             message = ""
         message = f"TMDB {path} answered {response.status_code}: {message}".rstrip(": ")
         if response.status_code == 401:
+            logger.warning("%s. TMDB rejected the API key: set TMDB_API_KEY to a valid key.", message)
             raise TmdbAuthError(message, 401)
         if response.status_code == 404:
             raise TmdbNotFound(message, 404)

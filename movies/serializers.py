@@ -114,7 +114,14 @@ class SessionStatusSerializer(serializers.Serializer):
     session_id = serializers.UUIDField(source="id")
     status = serializers.ChoiceField(choices=Session.Status.choices)
     total_movies = serializers.IntegerField()
-    enriched_count = serializers.IntegerField()
+    # The design's contract: the SPA is done when enriched_count == total_movies (DESIGN.md §4).
+    enriched_count = serializers.IntegerField(
+        source="processed_count",
+        help_text="Movies the enrichment has finished with, whatever the outcome (same as processed_count).",
+    )
+    matched_count = serializers.IntegerField(
+        source="enriched_count", help_text="Movies found on TMDB, with their TMDB data."
+    )
     not_found_count = serializers.IntegerField()
     failed_count = serializers.IntegerField()
     tv_count = serializers.IntegerField(
@@ -166,6 +173,7 @@ class ExportedMovieSerializer(serializers.ModelSerializer):
         fields = ["key", *MOVIE_FIELDS, "viewings"]
         extra_kwargs = {
             "key": {"required": False},
+            "tmdb_id": {"help_text": "Required when enrichment_status is enriched."},
             # Every export has it; without it, import could not tell what to enrich again.
             "enrichment_status": {"required": True},
             "letterboxd_uri": {"validators": [letterboxd_uri_or_blank]},
@@ -181,11 +189,14 @@ class ExportedMovieSerializer(serializers.ModelSerializer):
 
 class ExportedSessionSerializer(serializers.ModelSerializer):
     metadata = serializers.DictField(source="upload_metadata", required=False, default=dict)
+    # The counters mean what the status answer says (SessionStatusSerializer).
+    enriched_count = serializers.IntegerField(source="processed_count", read_only=True)
+    matched_count = serializers.IntegerField(source="enriched_count", read_only=True)
 
     class Meta:
         model = Session
-        fields = ["created_at", "status", "total_movies", "enriched_count", "not_found_count", "failed_count"]
-        fields += ["tv_count", "metadata"]
+        fields = ["created_at", "status", "total_movies", "enriched_count", "matched_count"]
+        fields += ["not_found_count", "failed_count", "tv_count", "metadata"]
         read_only_fields = [name for name in fields if name != "metadata"]
 
 

@@ -17,6 +17,7 @@ from rest_framework import status as http_status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -193,6 +194,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         responses={
             (200, "application/json"): SessionExportSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
+            400: OpenApiResponse(description="`format` is neither json nor csv."),
             404: NOT_FOUND,
         },
     )
@@ -222,8 +224,11 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Recreate a session from a JSON export",
-        description="Films carrying TMDB data are not looked up again; others are enriched anew.",
-        request=SessionExportSerializer,
+        description=(
+            "Films carrying TMDB data are not looked up again; others are enriched anew. "
+            "Each film may appear once (same key, URI, or title and year); an enriched film needs a tmdb_id."
+        ),
+        request={"application/json": SessionExportSerializer},
         responses={
             201: SessionStatusSerializer,
             400: OpenApiResponse(description="Not a valid export; `detail` says why."),
@@ -233,7 +238,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         },
         parameters=[],
     )
-    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    @action(detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[JSONParser])
     def import_export(self, request):
         document = SessionExportSerializer(data=import_document(request))
         document.is_valid(raise_exception=True)
@@ -246,7 +251,16 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         return Response(SessionStatusSerializer(session).data, status=http_status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=[SESSION_ID], responses={200: MovieSerializer(many=True), 404: NOT_FOUND})
+@extend_schema(
+    parameters=[SESSION_ID],
+    responses={
+        200: MovieSerializer(many=True),
+        400: OpenApiResponse(
+            description="A malformed filter, ordering or paging parameter; `detail` names it."
+        ),
+        404: NOT_FOUND,
+    },
+)
 class SessionMoviesViewSet(SessionLookupMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A session's movies, each with its viewings: filtered, ordered, a page at a time."""
 

@@ -127,6 +127,20 @@ if ! .venv/bin/python -c "import cairosvg" >/dev/null 2>&1 || ! has_font; then
   fi
 fi
 
+# --- Tools the tests use --------------------------------------------------------
+# docker-compose validates docker-compose.yml (no engine runs here); the fault tests (-m chaos)
+# start their own PostgreSQL (initdb, pg_ctl) and redis-server.
+if can_install; then
+  missing=()
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} (apt-get)"
+    apt_install "${missing[@]}"
+  fi
+fi
+
 # --- Database ----------------------------------------------------------------
 .venv/bin/python - "$DATABASE_URL" <<'PY'
 import sys, psycopg2, urllib.parse as u

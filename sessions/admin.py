@@ -122,7 +122,7 @@ class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "error_message",
         "progress",
         "total_movies",
-        "enriched_count",
+        "matched_count",
         "failed_count",
         "not_found_count",
         "all_movies",
@@ -153,6 +153,10 @@ class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             session.total_movies,
             session.progress_percent,
         )
+
+    @admin.display(description="matched on TMDB")
+    def matched_count(self, session):
+        return session.enriched_count  # the API's matched_count; its enriched_count is the progress above
 
     @admin.display(description="movies")
     def all_movies(self, session):

@@ -26,6 +26,7 @@ class Session(models.Model):
     # Denormalized counters, updated with F() by the enrichment tasks, so that
     # status polling is one primary-key read and never a COUNT.
     total_movies = models.PositiveIntegerField(default=0)
+    # Movies matched on TMDB. The API calls this matched_count; its enriched_count is processed_count.
     enriched_count = models.PositiveIntegerField(default=0)
     not_found_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)

@@ -347,6 +347,10 @@ def _zip_sources(upload, limits, metadata):
         info = by_name.get(root + path)
         if info is not None:
             sources[path] = CsvSource(path, path, _member_opener(archive, info, upload.name))
+    read = {root + path for path in sources}
+    metadata["ignored_files"] += [
+        name for name in by_name if name not in read and PurePosixPath(name).name.lower() != PROFILE
+    ]
     return sources
 
 

@@ -8,6 +8,7 @@ class UploadRequestSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
         allow_empty=False,
+        help_text="The export ZIP as Letterboxd serves it, or its CSV files (watched.csv required).",
         error_messages={
             "required": "No files: send the export ZIP or its CSV files in the field 'files'.",
             "empty": "No files: send the export ZIP or its CSV files in the field 'files'.",

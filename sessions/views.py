@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import MultiPartParser
@@ -32,7 +32,11 @@ class UploadView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request={"multipart/form-data": UploadRequestSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                UploadRequestSerializer, encoding={"files": {"contentType": "application/zip, text/csv"}}
+            )
+        },
         responses={
             201: UploadResponseSerializer,
             400: OpenApiResponse(description="Not a usable export; `detail` names the problem."),

@@ -19,11 +19,10 @@ def _fail(name, expected, raw):
 
 
 def env_str(name, default=None):
-    if name not in os.environ:
-        if default is None:
-            raise ImproperlyConfigured(f"{name}: required, but not set")
-        return default
-    return os.environ[name]
+    """The variable's value; without a default it is required, and empty counts as not set."""
+    if default is None and not os.environ.get(name):
+        raise ImproperlyConfigured(f"{name}: required, but not set")
+    return os.environ.get(name, default)
 
 
 def env_bool(name, default):

@@ -70,3 +70,10 @@ def test_missing_secret_key_fails_outside_debug():
     result = start_django(unset=["SECRET_KEY"], DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY: required" in result.stderr
+
+
+def test_an_empty_secret_key_fails_outside_debug():
+    """As deploy.env.example leaves it: docker compose up refuses to start until it is filled in."""
+    result = start_django(SECRET_KEY="", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY: required" in result.stderr

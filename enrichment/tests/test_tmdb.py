@@ -69,6 +69,15 @@ def test_errors_are_typed(fake_tmdb, status, error):
         TmdbClient(max_wait_for_slot=5).search_movie("Heat")
 
 
+def test_a_rejected_key_leaves_a_warning_in_the_log(fake_tmdb, caplog):
+    fake_tmdb.fail_next(401)
+    with pytest.raises(TmdbAuthError):
+        TmdbClient(max_wait_for_slot=5).search_movie("Heat")
+
+    warnings = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert any("401" in record.getMessage() and "TMDB_API_KEY" in record.getMessage() for record in warnings)
+
+
 def test_a_429_debits_the_shared_bucket_by_its_retry_after(fake_tmdb):
     fake_tmdb.fail_next(429, retry_after=30)
 

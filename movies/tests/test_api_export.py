@@ -336,3 +336,19 @@ def test_import_refuses_lone_surrogates_with_400(client, place, escape):
 )
 def test_import_refuses_uris_that_are_not_letterboxd(client, place, field):
     assert import_refused(client, _document(client, **place), 400, f"{field}: Not a Letterboxd URI")
+
+
+def test_import_of_text_postgresql_cannot_store_is_a_400_and_stores_nothing(client):
+    """Found by fuzzing: a NUL in JSON text passed validation, then PostgreSQL refused it (a 500)."""
+    document = {
+        "format": "letterboxd-stats-session",
+        "version": 1,
+        "session": {"metadata": {"note": "a\u0000b"}},
+    }
+    document["movies"] = [{"title": "Heat"}]
+
+    response = client.post("/api/session/import", document, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "cannot be stored" in response.json()["detail"]
+    assert Session.objects.count() == 0

@@ -67,7 +67,40 @@ def test_per_page_above_the_maximum_is_clamped_and_reported(client, session_of_7
     assert movies_of(client, session_of_7, "per_page=5000")["per_page"] == 1000
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "per_page=0", "per_page=x"])
+def test_the_design_spa_pages_with_skip_and_limit(client, session_of_7):
+    body = movies_of(client, session_of_7, "skip=0&limit=1000")
+    assert (len(body["movies"]), body["per_page"], body["offset"], body["page"]) == (7, 1000, 0, 1)
+    body = movies_of(client, session_of_7, "skip=6&limit=3")
+    assert [movie["title"] for movie in body["movies"]] == ["Film 6"]
+    assert (body["page"], body["offset"], body["pages"]) == (3, 6, 3)
+
+
+def test_given_together_the_newer_paging_names_win_and_the_answer_says_what_applied(client, session_of_7):
+    body = movies_of(client, session_of_7, "page=3&per_page=10&skip=4&limit=2&offset=1")
+    assert [movie["title"] for movie in body["movies"]] == ["Film 4", "Film 5"]
+    assert (body["page"], body["per_page"], body["offset"]) == (3, 2, 4)
+
+
+def test_limit_is_per_page_and_offset_is_skip(client, session_of_7):
+    by_offset = movies_of(client, session_of_7, "offset=2&limit=2")
+    assert by_offset == movies_of(client, session_of_7, "skip=2&per_page=2")
+    assert movies_of(client, session_of_7, "limit=5000")["per_page"] == 1000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=abc",
+        "per_page=0",
+        "per_page=x",
+        "limit=0",
+        "skip=-1",
+        "offset=x",
+        "page=x&skip=0",
+    ],
+)
 def test_bad_page_parameters_get_400_naming_them(client, session_of_7, query):
     response = client.get(f"/api/session/{session_of_7.pk}/movies?{query}")
 

@@ -48,7 +48,9 @@ def test_status_answers_the_contract_fields_from_the_counters(client):
 
     assert body.keys() >= STATUS_FIELDS
     assert body["session_id"] == str(session.pk)
-    assert (body["status"], body["total_movies"], body["enriched_count"]) == ("enriching", 8, 3)
+    # enriched_count: films the enrichment has finished with (DESIGN.md §4); matched_count: found on TMDB.
+    assert (body["status"], body["total_movies"], body["enriched_count"]) == ("enriching", 8, 6)
+    assert (body["matched_count"], body["not_found_count"], body["failed_count"]) == (3, 1, 2)
     assert body["progress_percent"] == 75.0  # 6 of 8 processed, whatever their outcome
     assert body["created_at"].endswith("Z") and "T" in body["created_at"]
 

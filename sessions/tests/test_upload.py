@@ -187,6 +187,19 @@ def test_deleted_and_orphaned_entries_and_other_files_are_not_read(client):
     assert sorted(names) == sorted(
         ["watched.csv", "ratings.csv", "diary.csv", "reviews.csv", "watchlist.csv", "likes/films.csv"]
     )
+    # Every other file of the ZIP is listed as ignored, except profile.csv (personal data, never named).
+    assert sorted(Session.objects.get(id=session_id).upload_metadata["ignored_files"]) == sorted(
+        [
+            "comments.csv",
+            "deleted/diary.csv",
+            "orphaned/diary.csv",
+            "deleted/reviews.csv",
+            "likes/reviews.csv",
+            "likes/lists.csv",
+            "lists/favourites.csv",
+            "deleted/lists/old.csv",
+        ]
+    )
 
 
 def test_metadata_counts_files_and_rows_and_holds_no_personal_data(client, quirky_export):

@@ -1,0 +1,41 @@
+"""The answers every API operation may give besides its own, added to the OpenAPI schema.
+
+drf-spectacular documents what each view declares; these come from the layers around the views:
+the rate limits (429), a database outage (503, config/outage.py), the parsers (415) and the
+staff API's authentication (401 anonymous, 403 not staff). Each carries the one error shape, `{"detail"}`.
+"""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
+COMMON_ANSWERS = {
+    "429": ("Over the rate limit for this client address.", RETRY_AFTER),
+    "503": ("The database is unavailable for a moment.", RETRY_AFTER),
+}
+STAFF_ANSWERS = {
+    "401": ("Not authenticated.", {}),
+    "403": ("Authenticated, but not a staff user.", {}),
+}
+WITH_BODY_ANSWERS = {"415": ("The body is not of a media type the operation reads, or is malformed.", {})}
+STAFF_PREFIX = "/api/admin/"
+
+
+def add_common_answers(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: documents the answers above on every operation under /api/."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        answers = {**COMMON_ANSWERS, **(STAFF_ANSWERS if path.startswith(STAFF_PREFIX) else {})}
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            body_answers = WITH_BODY_ANSWERS if "requestBody" in operation else {}
+            for code, (description, headers) in {**answers, **body_answers}.items():
+                response = {
+                    "description": description,
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
+                responses.setdefault(code, {**response, **({"headers": headers} if headers else {})})
+    return result
