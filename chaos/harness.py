@@ -170,7 +170,7 @@ class Stack:
 
     def catalog_export(self, films, first=0):
         """watched.csv naming `films` catalog films of the stand-in, from the `first`-th on."""
-        from enrichment.fake_tmdb import generate_catalog, letterboxd_row
+        from enrichment.fake_catalog import generate_catalog, letterboxd_row
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
