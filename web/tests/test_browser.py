@@ -41,10 +41,12 @@ def progress_seen(page, expected_total):
     """Progress texts seen while polling the page, until it says enrichment completed."""
     seen = []
     for _ in range(300):
+        # The state first: once it says completed, the text read after it is the final one.
+        state = page.locator("#progress").get_attribute("data-state")
         text = page.locator("#progress-text").inner_text()
         if not seen or seen[-1] != text:
             seen.append(text)
-        if page.locator("#progress").get_attribute("data-state") == "completed":
+        if state == "completed":
             return seen
         page.wait_for_timeout(100)
     raise AssertionError(f"enrichment did not complete on the page; saw {seen}")

@@ -110,7 +110,11 @@ window.Films = (function () {
       body.append(row);
     }
     if (film.match_confidence !== null && film.match_confidence !== undefined && film.match_confidence < LOW_CONFIDENCE) {
-      line(body, "Match", `${Math.round(film.match_confidence * 100)}% sure (${film.match_method.replace("_", " ")}): check matches above`);
+      const row = el("p");
+      const check = el("a", "", "check matches");
+      check.href = "#matches";
+      row.append(el("strong", "", "Match: "), `${Math.round(film.match_confidence * 100)}% sure (${film.match_method.replace("_", " ")}): `, check);
+      body.append(row);
     }
     line(body, "Directed by", film.directors);
     line(body, "With", film.cast);

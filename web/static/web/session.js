@@ -93,6 +93,7 @@
       return;
     }
     const select = $("year-select");
+    years = [...years].sort((a, b) => b - a); // the latest first
     const wanted = ["", ...years.map(String)];
     if (wanted.join() !== Array.from(select.options).map((option) => option.value).join()) {
       select.replaceChildren(new Option("All years", ""), ...years.map((year) => new Option(String(year), String(year))));

@@ -30,8 +30,8 @@ window.Stats = (function () {
   }
 
   function languageName(row) {
-    if (row.language) return row.language;
     const code = row.code || row.name;
+    if (row.language && row.language.toLowerCase() !== code.toLowerCase()) return row.language;
     try {
       return (languageNames && languageNames.of(code)) || code;
     } catch (error) {
@@ -64,7 +64,9 @@ window.Stats = (function () {
 
     const c = a.coverage;
     const notes = [];
-    if (c.tv_entries) notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as films`);
+    if (c.tv_entries) {
+      notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as ${c.tv_entries === 1 ? "a film" : "films"}`);
+    }
     if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data`);
     if (c.undated_films && !year) notes.push(`${plural(c.undated_films, "film")} only marked watched, in all-time figures only`);
     $("coverage").textContent = notes.join(" · ");
@@ -183,6 +185,7 @@ window.Stats = (function () {
     renderHeadline(a, year);
     Charts.timeline($("chart-watches-by-month"), a.watches_by_month);
     Charts.columns($("chart-weekday"), a.watches_by_weekday.map((row) => ({ label: row.weekday.slice(0, 3), value: row.viewings })));
+    $("chart-watches-by-year").hidden = Boolean(year); // one column says nothing
     Charts.columns($("chart-watches-by-year"), a.watches_by_year.map((row) => ({ label: String(row.year), value: row.viewings })));
     Charts.columns($("chart-ratings"), a.rating_distribution.map((row) => ({ label: halfStars(row.rating), value: row.films })));
     Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${row.decade}s`, value: row.films })));
