@@ -193,7 +193,7 @@ def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, 
 
 def matches_export(fake, tmp_path):
     """Six catalog films seen in 2022 and three in 2023, a same-year tie TMDB cannot settle (2023),
-    and a film TMDB does not have (only marked watched)."""
+    a film TMDB does not have and a TV miniseries (both only marked watched)."""
     export = LetterboxdExport()
     for index in range(9):
         title, year = catalog_film(fake, index)
@@ -202,26 +202,33 @@ def matches_export(fake, tmp_path):
     tie = fake.catalog.rows_of("ambiguous_tie")[0]
     export.viewing(export.film(name=tie.title, year=str(tie.year)), watched_date="2023-05-05")
     export.film(name="A Film Nobody Has Heard Of", year="1911")
+    miniseries = fake.catalog.rows_of("tv_miniseries")[0]
+    export.film(name=miniseries.title, year=str(miniseries.year))
     path = tmp_path / ZIP_NAME
     path.write_bytes(export.zip_bytes())
-    return path, tie
+    return path, tie, miniseries
 
 
 def test_check_matches_corrects_films_and_the_year_drives_statistics_and_card(
     page, live_server, fake_tmdb, celery_worker, tmp_path
 ):
-    zip_path, tie = matches_export(fake_tmdb, tmp_path)
+    zip_path, tie, miniseries = matches_export(fake_tmdb, tmp_path)
     page.goto("/")
     page.set_input_files("#upload-files", zip_path)
     page.wait_for_url(re.compile(r"/s/[0-9a-f-]{36}/$"))
     session_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     expect(page.locator("#progress")).to_have_attribute("data-state", "completed")
-    expect(page.locator("#progress-text")).to_have_text("11 of 11 films looked up · 1 not found")
+    expect(page.locator("#progress-text")).to_have_text("12 of 12 films looked up · 1 not found · 1 TV")
     expect(page.locator("#tmdb-basis")).to_have_text("based on 10 of 11 films")
+    expect(page.locator("#coverage")).to_contain_text("1 TV entry, not counted as a film")
 
-    # The panel lists the tie (unsure, with both candidates) and the film TMDB does not have, with why.
+    # The panel lists the tie (unsure, with both candidates), the film TMDB does not have, with why,
+    # and the TV entry.
     panel = page.locator("#matches")
-    expect(panel.locator("#matches-count")).to_have_text("2 films to check")
+    expect(panel.locator("#matches-count")).to_have_text("3 films to check")
+    expect(panel.locator("form").filter(has_text=miniseries.title).locator(".badge")).to_have_text(
+        "TMDB knows it as TV"
+    )
     tie_form = panel.locator("form").filter(has_text=tie.title)
     expect(tie_form.locator(".badge")).to_have_text("unsure match")
     expect(tie_form.locator(".candidate a")).to_have_count(2)
@@ -235,6 +242,7 @@ def test_check_matches_corrects_films_and_the_year_drives_statistics_and_card(
     films = page.locator("#film-list li")
     expect(films.filter(has_text=tie.title).locator(".badge")).to_have_text("low confidence")
     expect(films.filter(has_text="A Film Nobody").locator(".badge")).to_have_text("not found")
+    expect(films.filter(has_text=miniseries.title).locator(".badge")).to_have_text("TV")
 
     # Pick the other candidate, with the keyboard: the movie follows, the tie leaves the list.
     other = next(c["tmdb_id"] for c in tie_movie.match_candidates if c["tmdb_id"] != tie_movie.tmdb_id)
@@ -243,7 +251,7 @@ def test_check_matches_corrects_films_and_the_year_drives_statistics_and_card(
     tie_form.get_by_role("button", name="Save").focus()
     page.keyboard.press("Enter")
     expect(panel.locator("#matches-done")).to_have_text(f"Saved: “{tie.title}” is now TMDB film {other}.")
-    expect(panel.locator("#matches-count")).to_have_text("1 film to check")
+    expect(panel.locator("#matches-count")).to_have_text("2 films to check")
     tie_movie.refresh_from_db()
     assert (tie_movie.tmdb_id, tie_movie.match_method) == (other, "hand")
 
@@ -261,9 +269,9 @@ def test_check_matches_corrects_films_and_the_year_drives_statistics_and_card(
     right = sorted(fake_tmdb.films)[20]
     nobody_form.locator("input[name=tmdb_id]").fill(str(right))
     nobody_form.get_by_role("button", name="Save").click()
-    expect(page.locator("#progress-text")).to_have_text("11 of 11 films looked up")
+    expect(page.locator("#progress-text")).to_have_text("12 of 12 films looked up · 1 TV")
     expect(page.locator("#tmdb-basis")).to_have_text("based on 11 of 11 films")
-    expect(panel.locator("#matches-count")).to_contain_text("Nothing to check")
+    expect(panel.locator("#matches-count")).to_have_text("1 film to check")
     nobody.refresh_from_db()
     assert (nobody.tmdb_id, nobody.enrichment_status) == (right, "enriched")
 

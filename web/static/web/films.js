@@ -46,7 +46,11 @@ window.Films = (function () {
       return;
     }
     if (request !== filmRequest) return; // a newer search has been sent
-    $("film-list").replaceChildren(...answer.movies.map(filmItem));
+    // Films drawn anew (after a correction, say) stay open if they were.
+    const list = $("film-list");
+    const open = new Set(Array.from(list.querySelectorAll("details[open]"), (details) => details.dataset.movie));
+    list.replaceChildren(...answer.movies.map(filmItem));
+    for (const details of list.querySelectorAll("details")) details.open = open.has(details.dataset.movie);
     $("film-count").textContent = answer.total === 1 ? "1 film" : `${fmt(answer.total)} films`;
     $("page-info").textContent = answer.pages ? `Page ${answer.page} of ${answer.pages}` : "";
     $("page-prev").disabled = answer.page <= 1;
@@ -95,6 +99,7 @@ window.Films = (function () {
   function filmItem(film) {
     const item = el("li");
     const details = el("details");
+    details.dataset.movie = film.id;
     const summary = el("summary");
     const bits = [film.year, film.rating ? `${film.rating}★` : null, film.viewings.length > 1 ? `${film.viewings.length} viewings` : null];
     const words = el("span", "film-words");

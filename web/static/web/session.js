@@ -6,7 +6,7 @@
   const { $, fmt, api, getJson, showError, finished } = window.Page;
   const POLL_MS = 1500;
   const ANALYTICS_EVERY_MS = 4000;
-  const state = { status: null, analyticsAt: 0, analyticsFor: -1, year: "" };
+  const state = { status: null, analyticsAt: 0, analyticsFor: "", year: "" };
 
   // --- progress -------------------------------------------------------------
   function duration(seconds) {
@@ -48,15 +48,15 @@
       $("load-error").hidden = true;
       state.status = status;
       renderProgress(status);
-      const done = status.processed_count ?? status.enriched_count;
+      // Read the statistics again when films were done since, and once more when the session ends
+      // (all films can be done a moment before the session says completed).
+      const reading = `${status.processed_count ?? status.enriched_count} ${status.status}`;
       const due = Date.now() - state.analyticsAt > ANALYTICS_EVERY_MS || finished(status.status);
-      if (done !== state.analyticsFor && due) {
-        state.analyticsFor = done;
+      if (reading !== state.analyticsFor && due) {
+        state.analyticsFor = reading;
+        if (finished(status.status)) window.Films.load(); // sent now: a search typed later wins
         await loadAnalytics();
-        if (finished(status.status)) {
-          window.Films.load();
-          await window.Matches.load();
-        }
+        if (finished(status.status)) await window.Matches.load();
       }
       if (!finished(status.status)) setTimeout(poll, POLL_MS);
     } catch (error) {

@@ -214,7 +214,8 @@ window.Stats = (function () {
     Charts.bars($("chart-cinematographers"), named(a.people.cinematographers), { limit, empty });
     Charts.bars($("chart-composers"), named(a.people.composers), { limit, empty });
     Charts.bars($("chart-countries"), named(a.countries), { empty });
-    Charts.bars($("chart-languages"), a.languages.map((row) => ({ label: languageName(row), value: row.films })), { empty });
+    const languages = named(a.languages).map((item, index) => ({ ...item, label: languageName(a.languages[index]) }));
+    Charts.bars($("chart-languages"), languages, { empty });
     renderWomen(a.people.directed_by_women);
     renderLag(a.release_lag);
     renderHighs(a.highs_and_lows);
