@@ -167,6 +167,15 @@ def new_page(context):
     return page
 
 
+def card_loaded(page):
+    """Wait for the share card's picture (polled from here: the strict CSP forbids wait_for_function)."""
+    for _ in range(200):
+        if page.locator("#card-image").evaluate("img => img.complete && img.naturalWidth > 0"):
+            return
+        page.wait_for_timeout(50)
+    raise RuntimeError("the share card did not load")
+
+
 def browse(completed, enriching):
     """Bytes of first visits, and the screenshots; returns {label: kilobytes}."""
     from playwright.sync_api import sync_playwright
@@ -198,14 +207,14 @@ def browse(completed, enriching):
             page.wait_for_load_state("networkidle")
             downloaded.setdefault("first visit of /s/<id>/ (3,000 films)", visit.kilobytes())
             page.wait_for_selector("#matches-list li")
-            page.wait_for_function("document.getElementById('card-image').complete")
+            card_loaded(page)
             page.locator("#matches").screenshot(path=OUT / f"matches-{width}.png")
             page.locator("#stats").screenshot(path=OUT / f"stats-{width}.png")
             page.locator("#card").screenshot(path=OUT / f"card-{width}.png")
             latest = page.locator("#year-select option").nth(1).get_attribute("value")  # the latest year
             with page.expect_response(re.compile(rf"/analytics\?year={latest}$")):
                 page.select_option("#year-select", latest)
-            page.wait_for_function("document.getElementById('card-image').complete")
+            card_loaded(page)
             page.locator("#stats").screenshot(path=OUT / f"stats-year-{width}.png")
             page.locator("#film-list summary").first.click()
             page.locator("#films").screenshot(path=OUT / f"films-{width}.png")
