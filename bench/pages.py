@@ -6,13 +6,15 @@ half enriched. Then:
 
 1. Server time, through Django's test client, --runs times each (medians): the
    page itself and every request its first visit makes (status, analytics with the
-   cache emptied, the first page of films, the diary days). Goal: the whole first
+   cache emptied, the first page of films, the diary days, the matches to check,
+   the share card). Goal: the whole first
    visit at most 300 ms of server time, uncached.
 2. Bytes a first visit downloads, measured in headless Chromium (Debian's) against
    the app served like production (whitenoise, compressed static files) on
    127.0.0.1:18111. Goal: at most 500 KB (the bench films have no posters).
 3. Screenshots at 1400 and 390 px wide under bench/out/: the home page, the
-   session while enriching, the completed session's statistics, the film list.
+   session while enriching, the completed session's matches to check (three made
+   so), statistics (all time and the latest year), share card and film list.
 
 Production settings (DEBUG off); TMDB in stand-in mode, as `make run` without a
 key, so the demo banner shows. The machine may be shared: load average printed.
@@ -22,6 +24,7 @@ key, so the demo banner shows. The machine may be shared: load average printed.
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -60,6 +63,33 @@ def half_enriched(session):
     session.save()
 
 
+def some_to_check(session):
+    """Give a completed session what real ones have: an unsure tie, a film TMDB lacks, a TV entry."""
+    from movies.models import Movie
+
+    unsure, absent, tv = Movie.objects.filter(session=session).order_by("id")[:3]
+    candidates = [
+        {"tmdb_id": unsure.tmdb_id, "title": unsure.title, "year": unsure.year, "votes": 14},
+        {"tmdb_id": 9_999_001, "title": unsure.title, "year": unsure.year, "votes": 12},
+    ]
+    Movie.objects.filter(pk=unsure.pk).update(
+        match_method="exact_year", match_confidence=0.45, match_candidates=candidates
+    )
+    no_data = {"tmdb_id": None, "genres": [], "directors": [], "cast": [], "runtime": None}
+    Movie.objects.filter(pk=absent.pk).update(
+        enrichment_status=Movie.EnrichmentStatus.NOT_FOUND, match_confidence=None, **no_data,
+        match_reason=f"No TMDB film is called “{absent.title}” within a year of {absent.year}.",
+    )  # fmt: skip
+    Movie.objects.filter(pk=tv.pk).update(
+        enrichment_status=Movie.EnrichmentStatus.TV, tmdb_tv_id=500_001, match_method="tv",
+        match_confidence=0.85, **no_data,
+    )  # fmt: skip
+    session.enriched_count -= 2
+    session.not_found_count += 1
+    session.tv_count += 1
+    session.save()
+
+
 def first_visit_urls(session):
     api = f"/api/session/{session.pk}"
     return {
@@ -68,6 +98,8 @@ def first_visit_urls(session):
         "analytics (uncached)": f"{api}/analytics",
         "movies, first page": f"{api}/movies?page=1&per_page=25&ordering=title",
         "diary days": f"/s/{session.pk}/diary-days.json",
+        "matches to check": f"{api}/matches",
+        "share card (SVG)": f"{api}/card.svg",
     }
 
 
@@ -135,6 +167,15 @@ def new_page(context):
     return page
 
 
+def card_loaded(page):
+    """Wait for the share card's picture (polled from here: the strict CSP forbids wait_for_function)."""
+    for _ in range(200):
+        if page.locator("#card-image").evaluate("img => img.complete && img.naturalWidth > 0"):
+            return
+        page.wait_for_timeout(50)
+    raise RuntimeError("the share card did not load")
+
+
 def browse(completed, enriching):
     """Bytes of first visits, and the screenshots; returns {label: kilobytes}."""
     from playwright.sync_api import sync_playwright
@@ -165,7 +206,16 @@ def browse(completed, enriching):
             page.wait_for_selector("#chart-calendar svg")
             page.wait_for_load_state("networkidle")
             downloaded.setdefault("first visit of /s/<id>/ (3,000 films)", visit.kilobytes())
+            page.wait_for_selector("#matches-list li")
+            card_loaded(page)
+            page.locator("#matches").screenshot(path=OUT / f"matches-{width}.png")
             page.locator("#stats").screenshot(path=OUT / f"stats-{width}.png")
+            page.locator("#card").screenshot(path=OUT / f"card-{width}.png")
+            latest = page.locator("#year-select option").nth(1).get_attribute("value")  # the latest year
+            with page.expect_response(re.compile(rf"/analytics\?year={latest}$")):
+                page.select_option("#year-select", latest)
+            card_loaded(page)
+            page.locator("#stats").screenshot(path=OUT / f"stats-year-{width}.png")
             page.locator("#film-list summary").first.click()
             page.locator("#films").screenshot(path=OUT / f"films-{width}.png")
             context.close()
@@ -198,6 +248,7 @@ def main():
     with throwaway_database("bench_pages"):
         completed = create_session(films=args.films, diary_entries=args.diary)
         enriching = create_session(films=args.films, diary_entries=args.diary, seed=2)
+        some_to_check(completed)
         half_enriched(enriching)
         print(f"{args.films} films, {args.diary} diary entries; load average {os.getloadavg()[0]:.2f}")
         times, totals = server_times(completed, args.runs)

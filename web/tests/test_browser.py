@@ -41,10 +41,12 @@ def progress_seen(page, expected_total):
     """Progress texts seen while polling the page, until it says enrichment completed."""
     seen = []
     for _ in range(300):
+        # The state first: once it says completed, the text read after it is the final one.
+        state = page.locator("#progress").get_attribute("data-state")
         text = page.locator("#progress-text").inner_text()
         if not seen or seen[-1] != text:
             seen.append(text)
-        if page.locator("#progress").get_attribute("data-state") == "completed":
+        if state == "completed":
             return seen
         page.wait_for_timeout(100)
     raise AssertionError(f"enrichment did not complete on the page; saw {seen}")
@@ -187,3 +189,124 @@ def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, 
     expect(page.locator("#film-list li").filter(has_text="Beta").locator(".poster.none")).to_have_text("B")
     expect(page.locator("#film-list li").filter(has_text="Gamma").locator(".badge")).to_have_text("pending")
     assert page.record.hosts() == {urlsplit(live_server.url).netloc, "image.tmdb.org"}
+
+
+def image_width(image):
+    """The loaded picture's own width (0: broken). Polled from here: a strict CSP forbids
+    wait_for_function's string evaluation."""
+    for _ in range(100):
+        if image.evaluate("img => img.complete"):
+            return image.evaluate("img => img.naturalWidth")
+        image.page.wait_for_timeout(100)
+    raise AssertionError("the image did not finish loading")
+
+
+def matches_export(fake, tmp_path):
+    """Six catalog films seen in 2022 and three in 2023, a same-year tie TMDB cannot settle (2023),
+    a film TMDB does not have and a TV miniseries (both only marked watched)."""
+    export = LetterboxdExport()
+    for index in range(9):
+        title, year = catalog_film(fake, index)
+        film = export.film(name=title, year=str(year or ""), rating="4")
+        export.viewing(film, watched_date=f"{2022 if index < 6 else 2023}-03-{1 + index:02d}")
+    tie = fake.catalog.rows_of("ambiguous_tie")[0]
+    export.viewing(export.film(name=tie.title, year=str(tie.year)), watched_date="2023-05-05")
+    export.film(name="A Film Nobody Has Heard Of", year="1911")
+    miniseries = fake.catalog.rows_of("tv_miniseries")[0]
+    export.film(name=miniseries.title, year=str(miniseries.year))
+    path = tmp_path / ZIP_NAME
+    path.write_bytes(export.zip_bytes())
+    return path, tie, miniseries
+
+
+def test_check_matches_corrects_films_and_the_year_drives_statistics_and_card(
+    page, live_server, fake_tmdb, celery_worker, tmp_path
+):
+    zip_path, tie, miniseries = matches_export(fake_tmdb, tmp_path)
+    page.goto("/")
+    page.set_input_files("#upload-files", zip_path)
+    page.wait_for_url(re.compile(r"/s/[0-9a-f-]{36}/$"))
+    session_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    expect(page.locator("#progress")).to_have_attribute("data-state", "completed")
+    expect(page.locator("#progress-text")).to_have_text("12 of 12 films looked up · 1 not found · 1 TV")
+    expect(page.locator("#tmdb-basis")).to_have_text("based on 10 of 11 films")
+    expect(page.locator("#coverage")).to_contain_text("1 TV entry, not counted as a film")
+
+    # The panel lists the tie (unsure, with both candidates), the film TMDB does not have, with why,
+    # and the TV entry.
+    panel = page.locator("#matches")
+    expect(panel.locator("#matches-count")).to_have_text("3 films to check")
+    expect(panel.locator("form").filter(has_text=miniseries.title).locator(".badge")).to_have_text(
+        "TMDB knows it as TV"
+    )
+    tie_form = panel.locator("form").filter(has_text=tie.title)
+    expect(tie_form.locator(".badge")).to_have_text("unsure match")
+    expect(tie_form.locator(".candidate a")).to_have_count(2)
+    nobody_form = panel.locator("form").filter(has_text="A Film Nobody Has Heard Of")
+    expect(nobody_form.locator(".badge")).to_have_text("not found on TMDB")
+    movies = Session.objects.get(pk=session_id).movies
+    tie_movie, nobody = movies.get(title=tie.title), movies.get(title="A Film Nobody Has Heard Of")
+    assert nobody_form.locator("p.muted").count() == 1  # the not-found reason
+
+    # The film list says the same where it matters.
+    films = page.locator("#film-list li")
+    expect(films.filter(has_text=tie.title).locator(".badge")).to_have_text("low confidence")
+    expect(films.filter(has_text="A Film Nobody").locator(".badge")).to_have_text("not found")
+    expect(films.filter(has_text=miniseries.title).locator(".badge")).to_have_text("TV")
+
+    # Pick the other candidate, with the keyboard: the movie follows, the tie leaves the list.
+    other = next(c["tmdb_id"] for c in tie_movie.match_candidates if c["tmdb_id"] != tie_movie.tmdb_id)
+    tie_form.locator(f"input[value='{other}']").focus()
+    page.keyboard.press("Space")
+    tie_form.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator("#matches-done")).to_have_text(f"Saved: “{tie.title}” is now TMDB film {other}.")
+    expect(panel.locator("#matches-count")).to_have_text("2 films to check")
+    tie_movie.refresh_from_db()
+    assert (tie_movie.tmdb_id, tie_movie.match_method) == (other, "hand")
+
+    # An id TMDB does not have: the API's reason, in place; nothing changes.
+    api_detail = requests.put(
+        f"{live_server.url}/api/session/{session_id}/movies/{nobody.pk}/match",
+        json={"tmdb_id": 987654321}, timeout=10,
+    )  # fmt: skip
+    nobody_form.locator("input[name=tmdb_id]").fill("987654321")
+    nobody_form.get_by_role("button", name="Save").click()
+    expect(nobody_form.locator(".match-error")).to_have_text(f"Not saved: {api_detail.json()['detail']}")
+    expect(page.locator("#progress-text")).to_contain_text("1 not found")
+
+    # A right id: the counts and the TMDB-based statistics follow at once.
+    right = sorted(fake_tmdb.films)[20]
+    nobody_form.locator("input[name=tmdb_id]").fill(str(right))
+    nobody_form.get_by_role("button", name="Save").click()
+    expect(page.locator("#progress-text")).to_have_text("12 of 12 films looked up · 1 TV")
+    expect(page.locator("#tmdb-basis")).to_have_text("based on 11 of 11 films")
+    expect(panel.locator("#matches-count")).to_have_text("1 film to check")
+    nobody.refresh_from_db()
+    assert (nobody.tmdb_id, nobody.enrichment_status) == (right, "enriched")
+
+    # The year drives every figure and the share card.
+    films_tile = page.locator("#totals div").filter(has_text="films").first
+    expect(films_tile.locator("dd").first).to_have_text("11")
+    card = page.locator("#card-image")
+    expect(card).to_have_attribute("src", f"/api/session/{session_id}/card.svg")
+    with page.expect_response(re.compile(r"/analytics\?year=2023")):
+        page.select_option("#year-select", "2023")
+    expect(films_tile.locator("dd").first).to_have_text("4")
+    expect(films_tile.locator(".tile-note")).to_have_text("−2 vs 2022")
+    expect(card).to_have_attribute("src", f"/api/session/{session_id}/card.svg?year=2023")
+    png = f"/api/session/{session_id}/card.png?year=2023"
+    expect(page.locator("#card-png")).to_have_attribute("href", png)
+    assert image_width(card) == 1200
+    # One column per Monday-started week touching 2023: from Monday 2022-12-26 to Monday 2023-12-25.
+    expect(page.locator("#chart-per-week svg rect")).to_have_count(53)
+    expect(page.locator("[data-based-on=genres]")).to_have_text("based on 4 films")
+
+    # Fits a phone, the panel included.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The refused id's 400 is the one console message, which Chromium logs by itself.
+    assert page.record.errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    assert page.record.hosts() == {urlsplit(live_server.url).netloc}
