@@ -4,6 +4,7 @@ rest of a session's API: the session id is the capability)."""
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +14,7 @@ from enrichment.ratelimit import RateLimitWaitTooLong
 from enrichment.selectors import matches_to_review
 from enrichment.tmdb import TmdbError
 from movies.models import Movie
-from movies.serializers import MovieSerializer
+from movies.serializers import MovieSerializer, match_method_field
 from movies.views import NOT_FOUND, SESSION_ID, SessionLookupMixin
 
 MOVIE_ID = OpenApiParameter("movie_id", int, OpenApiParameter.PATH, description="The movie's id in this API.")
@@ -28,6 +29,7 @@ class CandidateSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    match_method = match_method_field()
     match_candidates = CandidateSerializer(many=True, read_only=True)
     review_reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=["low_confidence", "not_found", "tv", "duplicate"]),
@@ -78,6 +80,9 @@ class MatchesView(SessionLookupMixin, APIView):
 
 
 class MovieMatchView(SessionLookupMixin, APIView):
+    # JSON only: a form cannot say null ("not on TMDB"), and the schema lists what is parsed.
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="Correct one movie's match",
         description='`{"tmdb_id": N}` sets the film (its details are fetched from TMDB, no search); '

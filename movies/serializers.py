@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from movies.models import Movie, Watch
+from movies.models import MatchMethod, Movie, Watch
 from sessions.models import Session
 from sessions.parsing import is_letterboxd_uri
 
@@ -50,6 +50,12 @@ MOVIE_FIELDS = [
 MATCH_FIELDS = ["match_method", "match_confidence", "match_reason", "tmdb_tv_id", "is_demo"]
 
 
+def match_method_field():
+    """The match method; "" until a film is matched. Declared, because DRF drops allow_blank from
+    read-only model fields, and the schema would then refuse the "" that pending movies carry."""
+    return serializers.ChoiceField(choices=MatchMethod.choices, allow_blank=True, read_only=True)
+
+
 class RatingField(serializers.DecimalField):
     """Stars from 0.5 to 5 in half steps, written as a JSON number."""
 
@@ -91,6 +97,7 @@ class ViewingSerializer(serializers.ModelSerializer):
 class MovieSerializer(serializers.ModelSerializer):
     rating = RatingField()
     tmdb_enriched = serializers.BooleanField(read_only=True)
+    match_method = match_method_field()
     viewings = ViewingSerializer(source="watches", many=True, read_only=True)
 
     class Meta:

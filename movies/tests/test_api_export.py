@@ -345,7 +345,7 @@ def test_import_of_text_postgresql_cannot_store_is_a_400_and_stores_nothing(clie
         "version": 1,
         "session": {"metadata": {"note": "a\u0000b"}},
     }
-    document["movies"] = [{"title": "Heat"}]
+    document["movies"] = [{"title": "Heat", "enrichment_status": "pending"}]
 
     response = client.post("/api/session/import", document, content_type="application/json")
 

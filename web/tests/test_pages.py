@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.contrib.staticfiles import finders
+from django.test import Client
 
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.tests.factories import SessionFactory
@@ -109,6 +110,14 @@ def test_swagger_ui_is_served_by_the_app_without_inline_script(client, settings)
 
 def test_admin_view_site_leads_home():
     assert admin.site.site_url == "/"
+
+
+def test_unknown_api_paths_answer_json_404_to_any_method_without_a_csrf_token():
+    client = Client(enforce_csrf_checks=True)  # as a browser or an API client outside the test client
+
+    answer = client.put("/api/session/x/movies/null,null/match/", "{}", content_type="application/json")
+
+    assert answer.status_code == 404 and answer.json() == {"detail": "Not found."}
 
 
 def test_unknown_api_paths_answer_json_also_with_debug_on(client, settings):
