@@ -4,10 +4,12 @@ Work is lost when a worker is killed (the films it held stay invisible in Redis 
 visibility timeout), when Redis restarts (it keeps nothing on disk) or when a round's callback
 fails. A film is lost when it was sent (its id is at most its session's round cursor), is still
 pending, and its task is neither in the film queue nor held by a live worker (running, reserved
-or waiting for a retry countdown). Only sessions without progress for QUIET_AFTER are examined,
-so a film is never taken for lost in the instant between a worker popping it and reporting it.
-Re-sending a film whose task does turn up later is harmless: enriching a movie is idempotent
-(conditional writes), so nothing is done or counted twice.
+or waiting for a retry countdown). A film is never taken for lost in the instant between a
+worker popping it and reporting it: in a session still progressing (its other rounds go on after a
+worker died), a film counts as lost only when two checks at least CONFIRM_AFTER apart both missed
+it; a session without progress for QUIET_AFTER is examined whole, its rounds restarted if none is
+left in flight (a lost round callback). Re-sending a film whose task does turn up later is
+harmless: enriching a movie is idempotent (conditional writes), so nothing is done or counted twice.
 """
 
 import base64
@@ -15,6 +17,7 @@ import json
 from datetime import timedelta
 
 from celery import current_app
+from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery_app import FILM_QUEUE
@@ -26,6 +29,10 @@ from sessions.models import Session
 Status = Movie.EnrichmentStatus
 # Longer than a film may wait for its slot in a worker (MAX_SLOT_WAIT_SECONDS) plus a round.
 QUIET_AFTER = timedelta(seconds=45)
+# A worker reports a message it popped within milliseconds: missed at two checks this far apart
+# (the beat's are 15 s apart), a film's task is gone.
+CONFIRM_AFTER = timedelta(seconds=5)
+MISSING_KEY = "enrichment:recovery:missing"
 INSPECT_TIMEOUT_SECONDS = 1.0
 
 
@@ -38,23 +45,38 @@ def reconcile_sessions(*, now=None):
     now = now or timezone.now()
     enriching = Session.objects.filter(status=Session.Status.ENRICHING)
     completed = complete_finished(enriching, now)
-    quiet = list(enriching.filter(updated_at__lt=now - QUIET_AFTER).values_list("pk", "round_cursor"))
-    requeued = 0
-    if quiet:
-        held = movies_in_broker() | movies_held_by_workers()
-        for session_id, cursor in quiet:
-            in_flight = set(
-                Movie.objects.filter(
-                    session_id=session_id, enrichment_status=Status.PENDING, pk__lte=cursor
-                ).values_list("pk", flat=True)
-            )
-            lost = in_flight - held
-            if in_flight and not lost:
+    sessions = list(enriching.values_list("pk", "round_cursor", "updated_at"))
+    if not sessions:
+        return {"completed": completed, "requeued": 0}
+    held = movies_in_broker() | movies_held_by_workers()
+    last_check = cache.get(MISSING_KEY)
+    since_last = now.timestamp() - last_check["at"] if last_check else None
+    confirming = since_last is not None and since_last >= CONFIRM_AFTER.total_seconds()
+    missing_before = set(last_check["movies"]) if confirming else set()
+    still_missing, requeued, restarted = set(), 0, False
+    for session_id, cursor, updated_at in sessions:
+        in_flight = set(
+            Movie.objects.filter(session_id=session_id, enrichment_status=Status.PENDING, pk__lte=cursor)
+            .values_list("pk", flat=True)
+        )
+        missing = in_flight - held
+        if updated_at < now - QUIET_AFTER:
+            if in_flight and not missing:
                 continue  # every film it sent is queued or in a worker: it is waiting its turn
             # Nothing of it left in flight: restart its rounds, the lost films first.
             requeued += send_rounds(
-                session_id, ROUNDS_IN_FLIGHT if lost == in_flight else 1, lost=sorted(lost)
+                session_id, ROUNDS_IN_FLIGHT if missing == in_flight else 1, lost=sorted(missing)
             )
+            restarted = True
+        elif lost := missing & missing_before:
+            # Its other rounds go on; these films' round will never call back: a round replaces it.
+            requeued += send_rounds(session_id, 0, lost=sorted(lost))
+            still_missing |= missing - lost
+        else:
+            still_missing |= missing
+    if last_check is None or confirming:
+        cache.set(MISSING_KEY, {"at": now.timestamp(), "movies": sorted(still_missing)}, timeout=300)
+    if restarted or requeued:
         refresh_estimates()
     return {"completed": completed, "requeued": requeued}
 

@@ -2,7 +2,9 @@
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from django.db import OperationalError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
@@ -33,6 +35,29 @@ def test_films_whose_messages_redis_lost_are_sent_again_and_the_session_complete
 
     assert outcome == {"completed": 0, "requeued": len(sent)}
     assert recovery.movies_in_broker() == sent  # exactly the lost films, nothing beyond them
+    with start_worker(
+        celery_app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING"
+    ):
+        session = wait_until_settled(session)
+    assert session.status == Session.Status.COMPLETED and session.enriched_count == 30
+    assert set(session.movies.values_list("enrichment_attempts", flat=True)) == {1}
+
+
+def test_films_a_dead_worker_held_are_sent_again_while_the_session_still_progresses(fake_tmdb):
+    celery_app.control.purge()
+    cache.delete(recovery.MISSING_KEY)
+    session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(130, 160)])
+    scheduling.dispatch_enrichment(session.pk)
+    sent = recovery.movies_in_broker()
+    celery_app.control.purge()  # popped by a worker that was then killed: the films are nowhere
+    now = timezone.now()  # and the session progressed a moment ago (its other rounds go on)
+
+    first = recovery.reconcile_sessions(now=now)
+    second = recovery.reconcile_sessions(now=now + recovery.CONFIRM_AFTER)
+
+    assert first["requeued"] == 0  # missed once: it may be a worker popping them right then
+    assert second["requeued"] == len(sent)
+    assert recovery.movies_in_broker() == sent  # exactly the lost films
     with start_worker(
         celery_app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING"
     ):
