@@ -23,14 +23,15 @@ def _rated(row):
 
 
 def counts_by_array(scope, column, limit=None):
-    """Films per element of an array column (genres, people, countries), with their average rating."""
+    """Films per element of an array column (genres, countries), with their average rating."""
+    # Unnested in the select list, as in people(): no function scan per film.
     return [
         _rated(row)
         for row in rows(
             scope,
             f"""
-            SELECT name, count(*) AS films, count(f.rating) AS rated_films, avg(f.rating) AS average_rating
-            FROM films f CROSS JOIN LATERAL unnest(f.{column}) AS name
+            SELECT name, count(*) AS films, count(rating) AS rated_films, avg(rating) AS average_rating
+            FROM (SELECT unnest({column}) AS name, rating FROM films) element
             GROUP BY name ORDER BY films DESC, name LIMIT %(limit)s
             """,
             {"limit": limit},
@@ -41,33 +42,19 @@ def counts_by_array(scope, column, limit=None):
 def people(scope):
     """Directors, actors, writers, cinematographers and composers: the most frequent of each,
     with your average rating, in one query."""
-    # One unnest of the five arrays side by side (the shorter padded with nulls) and one pass of
-    # grouping sets: a third of the time of five unnests grouped apart (bench/analytics.py).
-    names = [f"{role}_name" for role in CREW_ROLES]
-    role = " ".join(
-        f"WHEN GROUPING({name}) = 0 THEN '{role}'" for role, name in zip(CREW_ROLES, names, strict=True)
-    )
-    arrays = ", ".join(f"f.{column}" for column in CREW_ROLES.values())
-    credits = f"""credits AS (
-        SELECT CASE {role} END AS role, coalesce({", ".join(names)}) AS name,
-               count(*) AS films, count(rating) AS rated_films, avg(rating::float) AS average_rating
-        FROM films f CROSS JOIN LATERAL unnest({arrays}) AS credit({", ".join(names)})
-        GROUP BY GROUPING SETS ({", ".join(f"({name})" for name in names)})
-    )"""
-    # The top of each role apart: five small top-N sorts instead of sorting every name.
+    # Each role grouped apart, its names unnested in the select list (a ProjectSet over the films,
+    # no per-film function scan): about 40% less than one five-array unnest with grouping sets,
+    # which filled five hash tables per credit, four of them with a null key (EXPLAIN ANALYZE).
     tops = " UNION ALL ".join(
-        f"""(SELECT * FROM credits WHERE role = '{role}' AND name IS NOT NULL
-             ORDER BY films DESC, name LIMIT %(limit)s)"""
-        for role in CREW_ROLES
-    )
-    found = rows(
-        scope,
-        tops,
-        {"limit": TOP_PEOPLE},
-        ctes=[credits],
+        f"""(SELECT '{role}' AS role, name, count(*) AS films, count(rating) AS rated_films,
+                    avg(rating::float) AS average_rating
+             FROM (SELECT unnest({column}) AS name, rating FROM films) credit
+             WHERE name IS NOT NULL
+             GROUP BY name ORDER BY films DESC, name LIMIT %(limit)s)"""
+        for role, column in CREW_ROLES.items()
     )
     by_role = {role: [] for role in CREW_ROLES}
-    for row in found:
+    for row in rows(scope, tops, {"limit": TOP_PEOPLE}):
         by_role[row.pop("role")].append(_rated(row))
     return by_role
 

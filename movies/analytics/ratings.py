@@ -6,22 +6,24 @@ from movies.analytics.scope import number, one, rows
 TOP_FILMS = 10
 HALF_STARS = [n / 2 for n in range(1, 11)]
 FILM_COLUMNS = "id, title, year, release_date, rating, runtime, vote_average, vote_count"
-# Each high or low: (its name, the value it is ranked by, the films it applies to, best first).
+# Each high or low: (its name, the value it is shown with, the films it applies to, what it ranks
+# by, and whether the largest (max) or the smallest (min) wins); ties go to the first by title.
 RELEASE = "coalesce(release_date, make_date(year, 1, 1))"
 EXTREMES = [
-    ("highest_rated", "rating", "rating IS NOT NULL", "rating DESC"),
-    ("lowest_rated", "rating", "rating IS NOT NULL", "rating ASC"),
-    ("most_popular", "vote_count", "vote_count IS NOT NULL", "vote_count DESC"),
-    ("most_obscure", "vote_count", "vote_count IS NOT NULL", "vote_count ASC"),
-    ("longest", "runtime", "runtime IS NOT NULL", "runtime DESC"),
-    ("shortest", "runtime", "runtime IS NOT NULL", "runtime ASC"),
-    ("newest", f"extract(year FROM {RELEASE})", "year IS NOT NULL", f"{RELEASE} DESC"),
-    ("oldest", f"extract(year FROM {RELEASE})", "year IS NOT NULL", f"{RELEASE} ASC"),
+    ("highest_rated", "rating", "rating IS NOT NULL", "rating", "max"),
+    ("lowest_rated", "rating", "rating IS NOT NULL", "rating", "min"),
+    ("most_popular", "vote_count", "vote_count IS NOT NULL", "vote_count", "max"),
+    ("most_obscure", "vote_count", "vote_count IS NOT NULL", "vote_count", "min"),
+    ("longest", "runtime", "runtime IS NOT NULL", "runtime", "max"),
+    ("shortest", "runtime", "runtime IS NOT NULL", "runtime", "min"),
+    ("newest", f"extract(year FROM {RELEASE})", "year IS NOT NULL", RELEASE, "max"),
+    ("oldest", f"extract(year FROM {RELEASE})", "year IS NOT NULL", RELEASE, "min"),
     (
         "biggest_disagreement",
         "rating * 2 - vote_average",
         "rating IS NOT NULL AND vote_average IS NOT NULL",
-        "abs(rating * 2 - vote_average) DESC",
+        "abs(rating * 2 - vote_average)",
+        "max",
     ),
 ]
 
@@ -85,12 +87,33 @@ def films_by_popularity(scope, *, most):
 
 def highs_and_lows(scope):
     """One film for each extreme (null when no film has the data), in one query."""
-    extremes = " UNION ALL ".join(
-        f"""(SELECT '{name}' AS extreme, ({value})::float AS value, {FILM_COLUMNS} FROM films
-             WHERE {condition} ORDER BY {order}, title, id LIMIT 1)"""
-        for name, value, condition, order in EXTREMES
+    # Two scans of the films instead of one sort per extreme: the extreme values in one aggregate,
+    # then the few films holding one, of which the first by title wins.
+    best = ", ".join(
+        f"{winner}({key}) FILTER (WHERE {condition}) AS best_{name}"
+        for name, _, condition, key, winner in EXTREMES
     )
-    found = {row.pop("extreme"): row for row in rows(scope, extremes)}
+    holds = [f"({condition} AND {key} = best_{name})" for name, _, condition, key, _ in EXTREMES]
+    candidates = ", ".join(
+        f"('{name}', ({value})::float, {hold})"
+        for (name, value, *_), hold in zip(EXTREMES, holds, strict=True)
+    )
+    found = {
+        row.pop("extreme"): row
+        for row in rows(
+            scope,
+            f"""
+            SELECT DISTINCT ON (candidate.extreme) candidate.extreme, candidate.value, {FILM_COLUMNS}
+            FROM (
+                SELECT films.*, best.* FROM films CROSS JOIN (SELECT {best} FROM films) best
+                WHERE {" OR ".join(holds)}
+            ) f
+            CROSS JOIN LATERAL (VALUES {candidates}) AS candidate(extreme, value, holds)
+            WHERE candidate.holds
+            ORDER BY candidate.extreme, title, id
+            """,
+        )
+    }
     return {
         name: found[name] | {key: number(found[name][key]) for key in ("value", "rating")}
         if name in found
