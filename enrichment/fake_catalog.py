@@ -10,6 +10,7 @@ kept as an alternative title), TV miniseries and "Show: Episode" rows, and one d
 base films' generator so those stay the same for a given seed.
 """
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -278,7 +279,11 @@ class _CaseBuilder:
         self.rng = random.Random(seed * 7919 + 1)
         titles = [f"{first} {second}" for first in CASE_FIRST_WORDS for second in CASE_SECOND_WORDS]
         self.rng.shuffle(titles)
-        self.titles = iter(titles)
+        # Numbered once every pair is used ("Red River 2"), as the base catalog's titles are: a
+        # catalog as large as bench/fairness.py's has more cases than pairs of words.
+        self.titles = (
+            title if round_ == 1 else f"{title} {round_}" for round_ in itertools.count(1) for title in titles
+        )
         self.next_film_id, self.next_tv_id = CASE_FILM_IDS, TV_IDS
         self.catalog = Catalog()
 
@@ -373,7 +378,7 @@ class _CaseBuilder:
         self.row("renamed_longer", title, year, film=film)
 
     def renamed_spelling(self):
-        first, second = self.title().split()
+        first, second = self.title().split(maxsplit=1)
         film = self.film(f"Three Colors: {first} {second}", self.year(), votes(self.rng, 100, 9000))
         film["alternative_titles"] = {
             "titles": [{"iso_3166_1": "GB", "title": f"Three Colours: {first} {second}", "type": ""}]

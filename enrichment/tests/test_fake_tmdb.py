@@ -2,6 +2,7 @@
 
 import pytest
 
+from enrichment.fake_catalog import CASE_FIRST_WORDS, CASE_SECOND_WORDS, build_catalog
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
 from enrichment.resolving import resolve
 from enrichment.tests.conftest import base_url, serve
@@ -85,3 +86,12 @@ def test_in_invent_mode_the_client_finds_a_new_title_as_demo_data(fake_tmdb, set
 
     film = Film.objects.get(pk=resolution.film.pk)
     assert film.release_date.year == 1987 and film.is_demo
+
+
+
+def test_a_catalog_as_large_as_the_fairness_bench_has_distinct_titles_for_every_case():
+    catalog = build_catalog(7, 3620)  # bench/fairness.py: 2,000 + 20 + 1,600 films
+
+    case_titles = {row.title for row in catalog.rows if row.case in ("absent", "year_off", "tv_miniseries")}
+    cases = [row for row in catalog.rows if row.case in ("absent", "year_off", "tv_miniseries")]
+    assert len(case_titles) == len(cases) > len(CASE_FIRST_WORDS) * len(CASE_SECOND_WORDS) / 3
