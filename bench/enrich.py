@@ -143,6 +143,18 @@ def forget_cached(rows, catalog):
     Film.objects.filter(tmdb_id__in=[film["id"] for film in catalog.films]).delete()
 
 
+def movies_of(session, rows):
+    """The session's movies for catalog ``rows``, as an upload stores them."""
+    from movies.models import Movie
+
+    return [
+        Movie(
+            session=session, key=f"{row.uri}#{index}", title=row.title, year=row.year, letterboxd_uri=row.uri
+        )
+        for index, row in enumerate(rows)
+    ]
+
+
 def run_session(rows, label):
     """Create a session of ``rows`` as an upload would, enrich it, and return (seconds, session)."""
     from django.db import transaction
@@ -153,16 +165,7 @@ def run_session(rows, label):
 
     with transaction.atomic():
         session = Session.objects.create(total_movies=len(rows), upload_metadata={"bench": label})
-        Movie.objects.bulk_create(
-            Movie(
-                session=session,
-                key=f"{row.uri}#{index}",
-                title=row.title,
-                year=row.year,
-                letterboxd_uri=row.uri,
-            )
-            for index, row in enumerate(rows)
-        )
+        Movie.objects.bulk_create(movies_of(session, rows))
     started = time.time()
     dispatch_enrichment(session.pk)
     while True:

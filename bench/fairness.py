@@ -33,6 +33,7 @@ from enrich import (
     catalog_rows,
     configure,
     forget_cached,
+    movies_of,
     prefill_cache,
     start_stand_in_and_worker,
     stop,
@@ -55,10 +56,7 @@ def upload(rows, label):
         session = Session.objects.create(
             total_movies=len(rows), status=Session.Status.ENRICHING, upload_metadata={"bench": label}
         )
-        Movie.objects.bulk_create(
-            Movie(session=session, key=f"{title} ({year})#{index}", title=title, year=year)
-            for index, (title, year) in enumerate(rows)
-        )
+        Movie.objects.bulk_create(movies_of(session, rows))
         session_ready_for_enrichment.send(sender=Session, session_id=session.pk)
     return session.pk
 
@@ -93,15 +91,15 @@ class Watch:
         return self.eta[0] / real if real > 0 else None
 
 
-def one_run(args, rows, films, stand_in):
+def one_run(args, rows, catalog, stand_in):
     from enrichment import ratelimit
 
     big_rows = rows[: args.big_films]
     small_rows = rows[args.big_films : args.big_films + args.small_films]
     cached_start = args.big_films + args.small_films
     cached_rows = rows[cached_start : cached_start + args.cached_films]
-    forget_cached(films[:cached_start])
-    prefill_cache(films[cached_start : cached_start + args.cached_films])
+    forget_cached(rows[:cached_start], catalog)  # forgets every catalog film
+    prefill_cache(cached_rows, catalog)
     ratelimit.reset()
     time.sleep(10.5)  # let the stand-in's window empty of the previous run's requests
     stand_in.reset()
@@ -172,7 +170,7 @@ def main():
     call_command("migrate", verbosity=0)
     total = args.big_films + args.small_films + args.cached_films
     catalog_size = max(3000, total)
-    rows, films = catalog_rows(args.seed, catalog_size, total)
+    rows, catalog = catalog_rows(args.seed, catalog_size, total)
     stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "fairness")
     results = []
     try:
@@ -182,7 +180,7 @@ def main():
             f"{args.cached_films} cached; {args.processes} worker processes, stand-in at 40 requests / 10 s"
         )
         for run in range(1, args.runs + 1):
-            result = one_run(args, rows, films, stand_in)
+            result = one_run(args, rows, catalog, stand_in)
             results.append(result)
             eta = ", ".join(
                 f"{label} {fmt(shown, '{:.0f}')} s (ratio {fmt(ratio)})"
