@@ -67,13 +67,18 @@ def timed_get(client, url, before=None, cpu=None):
     return elapsed_ms
 
 
+def against_goal(value, goal, unit):
+    """The text after a figure, such as '  goal <= 300 ms: 0.84 of the budget (met)'; empty without a goal."""
+    if not goal:
+        return ""
+    verdict = "met" if value <= goal else "MISSED"
+    return f"  goal <= {goal} {unit}: {value / goal:.2f} of the budget ({verdict})"
+
+
 def report(label, times, goal_ms=None):
     median = statistics.median(times)
     line = f"{label:44} median {median:7.1f} ms  (runs {min(times):.1f}..{max(times):.1f})"
-    if goal_ms:
-        verdict = "met" if median <= goal_ms else "MISSED"
-        line += f"  goal <= {goal_ms} ms: {median / goal_ms:.2f} of the budget ({verdict})"
-    print(line)
+    print(line + against_goal(median, goal_ms, "ms"))
 
 
 def main():

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.analytics import report
+from bench.analytics import against_goal, report
 from bench.apibench import ROOT, create_session, setup_django, throwaway_database
 
 GOAL_SERVER_MS = 300
@@ -224,11 +224,7 @@ def browse(completed, enriching):
 
 
 def report_kilobytes(label, kilobytes, goal=None):
-    line = f"{label:44} {kilobytes:7.1f} KB"
-    if goal:
-        verdict = "met" if kilobytes <= goal else "MISSED"
-        line += f"  goal <= {goal} KB: {kilobytes / goal:.2f} of the budget ({verdict})"
-    print(line)
+    print(f"{label:44} {kilobytes:7.1f} KB" + against_goal(kilobytes, goal, "KB"))
 
 
 def main():
