@@ -3,6 +3,8 @@
 drf-spectacular documents what each view declares; these come from the layers around the views:
 the rate limits (429), a database outage (503, config/outage.py), the parsers (415) and the
 staff API's authentication (401 anonymous, 403 not staff). Each carries the one error shape, `{"detail"}`.
+Free-text query parameters also say that a NUL character is refused (400): Django's form fields refuse
+it, as PostgreSQL cannot compare text holding one.
 """
 
 ERROR_SCHEMA = {
@@ -22,6 +24,7 @@ STAFF_ANSWERS = {
 }
 WITH_BODY_ANSWERS = {"415": ("The body is not of a media type the operation reads, or is malformed.", {})}
 STAFF_PREFIX = "/api/admin/"
+NO_NUL = "^[^\\u0000]*$"
 
 
 def add_common_answers(result, generator, request, public):
@@ -38,4 +41,12 @@ def add_common_answers(result, generator, request, public):
                     "content": {"application/json": {"schema": ERROR_REF}},
                 }
                 responses.setdefault(code, {**response, **({"headers": headers} if headers else {})})
+            refuse_nul_in_free_text(operation)
     return result
+
+
+def refuse_nul_in_free_text(operation):
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter["in"] == "query" and schema.get("type") == "string" and schema.keys() == {"type"}:
+            schema["pattern"] = NO_NUL

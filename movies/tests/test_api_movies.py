@@ -223,7 +223,15 @@ def test_filters(client, library, query, expected):
 
 
 @pytest.mark.parametrize(
-    "query", ["year_min=old", "year_max=1.5.1", "enrichment_status=done", "ordering=budget"]
+    "query",
+    [
+        "year_min=old",
+        "year_max=1.5.1",
+        "enrichment_status=done",
+        "ordering=budget",
+        "search=a%00b",
+        "genre=%00",
+    ],
 )
 def test_bad_filter_values_get_400_with_a_detail(client, library, query):
     response = client.get(f"/api/session/{library.pk}/movies?{query}")
@@ -296,3 +304,15 @@ def test_unenriched_movies_list_empty_tmdb_fields(client):
 
     assert listed["enrichment_status"] == Movie.EnrichmentStatus.PENDING
     assert (listed["tmdb_enriched"], listed["genres"], listed["runtime"]) == (False, [], None)
+
+
+def test_the_schema_says_free_text_filters_refuse_nul(client):
+    schema = client.get("/api/schema/?format=json").json()
+    parameters = schema["paths"]["/api/session/{session_id}/movies/"]["get"]["parameters"]
+    patterns = {
+        p["name"]: p["schema"].get("pattern") for p in parameters if p["schema"].get("type") == "string"
+    }
+
+    for name in ("search", "genre", "director", "actor", "country", "language"):
+        assert patterns[name] == "^[^\\u0000]*$", name
+    assert patterns["enrichment_status"] is None  # a choice says what it takes already
