@@ -12,23 +12,9 @@ from movies.tests.factories import EnrichedMovieFactory, MovieFactory
 from sessions.models import Session
 from sessions.tests.exports import LetterboxdExport
 from sessions.tests.factories import SessionFactory
+from web.tests.uploads import CATALOG_FILMS, ZIP_NAME, export_zip
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ZIP_NAME = "letterboxd-someone-2024-04-01-10-00-utc.zip"
-CATALOG_FILMS = 16
-
-
-def export_zip(fake, tmp_path):
-    """An export of catalog films (found on TMDB) and one unknown film, viewed over two years."""
-    export = LetterboxdExport()
-    for index in range(CATALOG_FILMS):
-        title, year = catalog_film(fake, index)
-        film = export.film(name=title, year=str(year or ""), rating=str(1 + index % 5))
-        export.viewing(film, watched_date=f"{2022 + index % 2}-{1 + index % 12:02d}-{1 + index:02d}")
-    export.film(name="A Film Nobody Has Heard Of", year="1911")
-    path = tmp_path / ZIP_NAME
-    path.write_bytes(export.zip_bytes())
-    return path
 
 
 def assert_stayed_home(page, live_server):
