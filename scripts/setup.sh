@@ -116,8 +116,8 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
-# Debian's Firefox ESR, driven over WebDriver BiDi by Puppeteer (npm, pinned in web/tests/firefox) in
-# web/tests/test_firefox.py: the pages' second engine.
+# Debian's Firefox ESR, driven over WebDriver BiDi by Puppeteer in web/tests/test_firefox.py: the pages'
+# second engine. The browser tests' Node tools (Puppeteer, axe-core) are pinned in web/tests/node.
 if ! command -v firefox-esr >/dev/null || ! command -v npm >/dev/null; then
   if can_install; then
     say "Installing Firefox ESR and Node.js for the Firefox test (apt-get)"
@@ -126,15 +126,15 @@ if ! command -v firefox-esr >/dev/null || ! command -v npm >/dev/null; then
     command -v npm >/dev/null || missing+=(nodejs npm)
     apt_install "${missing[@]}"
   else
-    printf 'Firefox or npm is missing: web/tests/test_firefox.py needs them: sudo apt-get install firefox-esr nodejs npm\n' >&2
+    printf 'Firefox or npm is missing: the browser tests need them: sudo apt-get install firefox-esr nodejs npm\n' >&2
   fi
 fi
-harness=web/tests/firefox
-if command -v npm >/dev/null && [ "$(cat "$harness/node_modules/.lock.sha" 2>/dev/null)" != "$(sha256sum "$harness/package-lock.json" | cut -d' ' -f1)" ]; then
-  say "Installing Puppeteer for the Firefox test (npm ci)"
-  # puppeteer-core never downloads a browser: the test drives Debian's firefox-esr.
-  (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  sha256sum "$harness/package-lock.json" | cut -d' ' -f1 > "$harness/node_modules/.lock.sha"
+node_tools=web/tests/node
+if command -v npm >/dev/null && [ "$(cat "$node_tools/node_modules/.lock.sha" 2>/dev/null)" != "$(sha256sum "$node_tools/package-lock.json" | cut -d' ' -f1)" ]; then
+  say "Installing the browser tests' Node tools (npm ci in $node_tools)"
+  # puppeteer-core never downloads a browser: the Firefox test drives Debian's firefox-esr.
+  (cd "$node_tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  sha256sum "$node_tools/package-lock.json" | cut -d' ' -f1 > "$node_tools/node_modules/.lock.sha"
 fi
 
 # --- Share card PNG: CairoSVG needs the cairo library and a font -----------------

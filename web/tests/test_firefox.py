@@ -1,5 +1,5 @@
 """The same pages in Firefox: Debian's firefox-esr, headless, driven over WebDriver BiDi by Puppeteer
-(web/tests/firefox/visit.mjs) against a live server, a real Celery worker and the TMDB stand-in.
+(web/tests/node/firefox_visit.mjs) against a live server, a real Celery worker and the TMDB stand-in.
 
 Chromium's tests (test_browser.py) look at every feature; this one walks a user's whole visit in the
 other engine, where script, layout and form differences would show.
@@ -20,20 +20,20 @@ from web.tests.uploads import CATALOG_FILMS, export_zip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FIREFOX = os.environ.get("FIREFOX_PATH", "/usr/bin/firefox-esr")
-HARNESS = Path(__file__).parent / "firefox"
+NODE_TOOLS = Path(__file__).parent / "node"
 
 
 def firefox_visit(base_url, zip_path, screenshots):
     needs = {
         f"{FIREFOX} (scripts/setup.sh installs Debian's firefox-esr)": shutil.which(FIREFOX),
         "node (scripts/setup.sh installs nodejs)": shutil.which("node"),
-        "Puppeteer (scripts/setup.sh runs npm ci in web/tests/firefox)": (HARNESS / "node_modules").is_dir(),
+        "Puppeteer (scripts/setup.sh runs npm ci in web/tests/node)": (NODE_TOOLS / "node_modules").is_dir(),
     }
     missing = [what for what, there in needs.items() if not there]
     if missing:
         pytest.fail("missing for the Firefox test: " + ", ".join(missing))
     finished = subprocess.run(
-        ["node", str(HARNESS / "visit.mjs"), base_url, str(zip_path), str(screenshots)],
+        ["node", str(NODE_TOOLS / "firefox_visit.mjs"), base_url, str(zip_path), str(screenshots)],
         capture_output=True, text=True, timeout=240, env={**os.environ, "FIREFOX_PATH": FIREFOX},
     )  # fmt: skip
     assert finished.returncode == 0, finished.stderr

@@ -122,7 +122,8 @@ window.Charts = (function () {
       rect.append(svg("title", {}, `${key}: ${count} viewing${count === 1 ? "" : "s"}`));
       grid.append(rect);
     }
-    const wrap = el("div", { class: "calendar-wrap" });
+    // On a phone the year is wider than the screen and scrolls sideways: focusable, so keys scroll it too.
+    const wrap = el("div", { class: "calendar-wrap", tabindex: "0", role: "region", "aria-label": `Diary calendar ${year}` });
     wrap.append(grid, el("p", { class: "muted" }, `${numberFormat.format(total)} diary entries in ${year}`));
     fill(figure, wrap);
   }

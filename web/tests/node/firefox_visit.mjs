@@ -2,7 +2,7 @@
 // the home page, follow the enrichment to its end, look at the statistics, switch the year, open a film,
 // delete the session. Prints what the page showed as JSON on stdout; web/tests/test_firefox.py judges it.
 //
-//   node visit.mjs <base url> <export zip> [<screenshot directory>]
+//   node firefox_visit.mjs <base url> <export zip> [<screenshot directory>]
 import puppeteer from "puppeteer-core";
 
 const [base, zipPath, shots] = process.argv.slice(2);
