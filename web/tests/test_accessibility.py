@@ -1,11 +1,12 @@
 """The pages audited for accessibility in Chromium by axe-core (pinned in web/tests/node): the WCAG 2.1
 A and AA rules it can check, text contrast, names of controls, labels, landmarks and headings among them,
-at a laptop's width and a phone's."""
+at a laptop's width and a phone's. And an upload made with the keyboard alone."""
 
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory, WatchFactory
 from sessions.models import Session
@@ -97,6 +98,28 @@ def test_a_completed_sessions_page_passes_the_audit(audited, width):
     audited.click("#delete-open")  # the confirmation, open
 
     assert violations(audited) == []
+
+
+def test_an_upload_from_the_keyboard_alone(page, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an export\n")
+    page.goto("/")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "upload-files":
+            break
+    else:
+        pytest.fail("Tab never reached the upload's file input")
+    # The drop zone shows where the focus is.
+    assert page.locator("#dropzone").evaluate("zone => getComputedStyle(zone).outlineStyle") == "solid"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(notes)
+
+    expect(page.locator("#upload-state")).to_contain_text("That upload did not work")
 
 
 def test_the_not_found_page_passes_the_audit(audited):
