@@ -154,18 +154,22 @@ def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, 
     page.route("https://image.tmdb.org/t/p/w92/alpha.jpg", lambda route: route.fulfill(body=PIXEL_PNG))
     page.route("https://image.tmdb.org/t/p/w92/beta.jpg", lambda route: route.fulfill(status=404))
 
+    # The fields the scheduler adds to the status answer; position 1 is this upload's own turn.
+    schedule = {"eta_seconds": 600, "queue_position": 1}
+
     def with_schedule(route):
-        # The fields the scheduler adds to the status answer (eta_seconds, queue_position).
         answer = route.fetch()
-        route.fulfill(response=answer, json={**answer.json(), "eta_seconds": 600, "queue_position": 2})
+        route.fulfill(response=answer, json={**answer.json(), **schedule})
 
     page.route(re.compile(r"/api/session/[^/]+/status$"), with_schedule)
 
     page.goto(f"/s/{session.pk}/")
 
     expect(page.locator("#progress-text")).to_have_text("2 of 3 films looked up")
+    expect(page.locator("#progress-extra")).to_have_text("about 10 minutes left")
+    schedule["queue_position"] = 3  # two other uploads arrive
     expect(page.locator("#progress-extra")).to_have_text(
-        "2 upload(s) ahead of yours in the queue · about 10 minutes left"
+        "2 other uploads ahead of or alongside yours · about 10 minutes left"
     )
     expect(page.locator("#tmdb-basis")).to_have_text("based on 2 of 3 films so far")
     expect(page.locator(".banner.demo")).to_have_count(0)

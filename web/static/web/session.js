@@ -26,7 +26,9 @@
     if (status.failed_count) counts.push(`${fmt(status.failed_count)} failed`);
     $("progress-text").textContent = counts.join(" · ");
     const extra = [];
-    if (status.queue_position) extra.push(`${fmt(status.queue_position)} upload(s) ahead of yours in the queue`);
+    // queue_position counts the uploads served before this one or sharing its turn, this one included.
+    const others = (status.queue_position || 1) - 1;
+    if (others) extra.push(`${fmt(others)} other upload${others === 1 ? "" : "s"} ahead of or alongside yours`);
     if (status.eta_seconds !== undefined && status.eta_seconds !== null && !finished(status.status)) {
       extra.push(`${duration(status.eta_seconds)} left`);
     }
