@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from web import views
 
@@ -7,4 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("s/<str:session_id>/", views.session_page, name="session"),
     path("s/<str:session_id>/diary-days.json", views.session_diary_days, name="diary-days"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, JSON answers opened directly).
+    path("favicon.ico", RedirectView.as_view(url=static("web/icon.svg"), permanent=True), name="favicon"),
 ]

@@ -132,3 +132,11 @@ def test_a_session_link_without_its_slash_still_leads_to_the_page(client):
     response = client.get(f"/s/{session.pk}")
 
     assert response.status_code == 301 and response["Location"] == f"/s/{session.pk}/"
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("/web/icon.svg")
+    assert finders.find("web/icon.svg")

@@ -47,7 +47,7 @@ window.Stats = (function () {
     return `${sign}${show(Math.abs(row.difference))} vs ${year - 1}`;
   }
 
-  function renderHeadline(a, year) {
+  function renderHeadline(a, year, running) {
     const h = a.headline;
     const list = $("totals");
     list.replaceChildren();
@@ -56,7 +56,9 @@ window.Stats = (function () {
     tile(list, "viewings", fmt(h.viewings), changeNote(a.change, "viewings", year, count));
     tile(list, "new to me", fmt(h.new_to_me), changeNote(a.change, "new_to_me_share", year, (v) => `${Math.round(v * 100)} pts`));
     tile(list, "rewatches", fmt(h.rewatches));
-    tile(list, "hours", fmt(Math.round(h.hours || 0)), changeNote(a.change, "hours", year, count));
+    // Hours add up TMDB runtimes: while films are still looked up, the figure is only a start.
+    const hoursNote = running ? "from TMDB, so far" : changeNote(a.change, "hours", year, count);
+    tile(list, "hours", fmt(Math.round(h.hours || 0)), hoursNote);
     tile(list, "average rating", stars(h.average_rating), changeNote(a.change, "average_rating", year, (v) => v.toFixed(2)));
     tile(list, "rated", fmt(h.rated_films));
     tile(list, "liked", fmt(h.likes));
@@ -182,7 +184,7 @@ window.Stats = (function () {
   function render(a, running) {
     $("stats").hidden = false;
     const year = a.year;
-    renderHeadline(a, year);
+    renderHeadline(a, year, running);
     Charts.timeline($("chart-watches-by-month"), a.watches_by_month);
     Charts.columns($("chart-weekday"), a.watches_by_weekday.map((row) => ({ label: row.weekday.slice(0, 3), value: row.viewings })));
     $("chart-watches-by-year").hidden = Boolean(year); // one column says nothing
