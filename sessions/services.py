@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from movies.models import Movie, Watch, WatchlistEntry
+from sessions.export.parsing import UploadLimits, parse_export
 from sessions.models import Session
-from sessions.parsing import UploadLimits, parse_export
 from sessions.signals import session_ready_for_enrichment
 
 CLEANUP_BATCH_SIZE = 200

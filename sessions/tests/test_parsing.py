@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from sessions.parsing import UploadLimits, film_key, parse_export
+from sessions.export.parsing import UploadLimits, film_key, parse_export
 from sessions.tests.exports import ExportFilmFactory, LetterboxdExport
 
 LIMITS = UploadLimits(max_bytes=10**7, max_uncompressed_bytes=10**8, max_files=200, max_rows=10**5)
