@@ -3,7 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from movies.models import MatchMethod, Movie, Watch
-from sessions.export.parsing import is_letterboxd_uri
+from sessions.export.rows import is_letterboxd_uri
 from sessions.models import Session
 
 EXPORT_FORMAT = "letterboxd-stats-session"
