@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import ParseError
 
-from sessions.parsing import format_size
+from sessions.export.reading import format_size
 from sessions.views import PayloadTooLarge, declared_length
 
 

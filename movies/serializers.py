@@ -3,8 +3,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from movies.models import MatchMethod, Movie, Watch
+from sessions.export.rows import is_letterboxd_uri
 from sessions.models import Session
-from sessions.parsing import is_letterboxd_uri
 
 EXPORT_FORMAT = "letterboxd-stats-session"
 EXPORT_VERSION = 1

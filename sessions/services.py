@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from movies.models import Movie, Watch, WatchlistEntry
+from sessions.export.parsing import parse_export
+from sessions.export.reading import UploadLimits
 from sessions.models import Session
-from sessions.parsing import UploadLimits, parse_export
 from sessions.signals import session_ready_for_enrichment
 
 CLEANUP_BATCH_SIZE = 200
@@ -31,7 +32,7 @@ def upload_limits():
 def create_session_from_upload(*, files):
     """Store an uploaded export as a new session with one movie per film and one watch per viewing.
 
-    Parses first (raising parsing.UploadError for unusable input, before anything is stored),
+    Parses first (raising reading.UploadError for unusable input, before anything is stored),
     then writes everything in one transaction: a failure leaves no row behind. A session with
     movies ends "enriching" and announces itself to the enrichment app; an empty one is
     "completed" at once.

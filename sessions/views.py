@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sessions.parsing import UploadError, UploadTooLarge, format_size
+from sessions.export.reading import UploadError, UploadTooLarge, format_size
 from sessions.serializers import UploadRequestSerializer, UploadResponseSerializer
 from sessions.services import create_session_from_upload
 

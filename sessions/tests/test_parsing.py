@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from sessions.parsing import UploadLimits, film_key, parse_export
+from sessions.export.merging import film_key
+from sessions.export.parsing import parse_export
+from sessions.export.reading import UploadLimits
 from sessions.tests.exports import ExportFilmFactory, LetterboxdExport
 
 LIMITS = UploadLimits(max_bytes=10**7, max_uncompressed_bytes=10**8, max_files=200, max_rows=10**5)

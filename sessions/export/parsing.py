@@ -1,0 +1,60 @@
+"""The one entry point, parse_export: choose the files, read and validate their rows, merge the films."""
+
+from collections import Counter
+from datetime import date
+
+from sessions.export.merging import FilmMerger, ParsedExport
+from sessions.export.reading import DIARY, LIKES, RATINGS, REVIEWS, WATCHED, WATCHLIST, ExportReader
+from sessions.export.rows import YEARS_AHEAD, BadRow, parse_row
+from sessions.export.sources import collect_sources
+
+
+def parse_export(uploads, limits, today=None):
+    """Read uploaded files (objects with .name, .size and a file interface) into a ParsedExport.
+
+    Raises UploadError (UploadTooLarge past a limit) naming the problem; bad rows are skipped
+    and counted in the metadata instead.
+    """
+    max_year = (today or date.today()).year + YEARS_AHEAD
+    metadata = {"ignored_files": []}
+    sources = collect_sources(uploads, limits, metadata)
+    reader = ExportReader(limits)
+    skipped = Counter()
+    merger = FilmMerger()
+    watchlist = []
+    # Films first, so that diary and review rows find the films they join by (Name, Year).
+    handlers = {
+        WATCHED: merger.add_watched,
+        RATINGS: merger.add_rating,
+        LIKES: merger.add_like,
+        WATCHLIST: None,
+        DIARY: merger.add_diary_entry,
+        REVIEWS: merger.add_review,
+    }
+    for path, handler in handlers.items():
+        source = sources.get(path)
+        if source is None:
+            continue
+        for values in reader.rows(source):
+            try:
+                row = parse_row(values, max_year)
+            except BadRow as bad:
+                skipped[bad.reason] += 1
+                continue
+            if handler is None:
+                watchlist.append(row)
+            else:
+                handler(row, source.name)
+    films = list(merger.films.values())
+    metadata.update(
+        {
+            "files": reader.files,
+            "total_rows": reader.total_rows,
+            "skipped_rows": {"total": sum(skipped.values()), "by_reason": dict(skipped)},
+            "watchlist_count": len(watchlist),
+            "ambiguous_rows": merger.ambiguous,
+            "films": len(films),
+            "viewings": sum(len(film.viewings) for film in films),
+        }
+    )
+    return ParsedExport(films=films, metadata=metadata, watchlist=watchlist)
