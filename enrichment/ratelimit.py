@@ -161,7 +161,7 @@ class BucketState:
 _clients = {}
 
 
-def _redis():
+def redis_client():
     # One client per process: a forked child (a prefork worker) must never read replies from
     # its parent's socket.
     key = (os.getpid(), settings.REDIS_URL)
@@ -187,7 +187,7 @@ class _Answer:
 
 
 def _run(mode, extra=0.0):
-    script = _redis().register_script(BUCKET_SCRIPT)
+    script = redis_client().register_script(BUCKET_SCRIPT)
     breaker = [
         settings.TMDB_BREAKER_FAILURES,
         settings.TMDB_BREAKER_OPEN_SECONDS,
@@ -260,4 +260,4 @@ def state():
 
 def reset():
     """Forget the bucket's state (tests and benchmarks start from a full bucket)."""
-    _redis().delete(BUCKET_KEY)
+    redis_client().delete(BUCKET_KEY)

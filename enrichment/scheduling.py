@@ -23,7 +23,7 @@ from celery import chord, signature
 from django.db import transaction
 from django.utils import timezone
 
-from enrichment import ratelimit
+from enrichment import pace, ratelimit
 from enrichment.cached import finish_from_cache
 from enrichment.services import complete_finished
 from movies.models import Movie
@@ -42,8 +42,6 @@ DISPATCH_BATCH = 2000
 # priority step (0, 3, 6, 9) and its workers pop the lower steps first.
 PRIORITY_TIERS = ((100, 0), (1000, 3), (10_000, 6))
 LAST_TIER_PRIORITY = 9
-# A new film costs a search and a details request; a cached one costs none and never queues.
-REQUESTS_PER_FILM = 2.0
 ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"  # named, not imported: tasks.py imports this module
 CONTINUE_TASK = "enrichment.tasks.continue_enrichment"
 
@@ -199,7 +197,7 @@ def refresh_estimates():
     }
     if not films_left:
         return
-    estimates = finish_estimates(films_left, ratelimit.refill_per_second() / REQUESTS_PER_FILM)
+    estimates = finish_estimates(films_left, ratelimit.refill_per_second() / pace.requests_per_film())
     Session.objects.bulk_update(
         [
             Session(pk=pk, eta_at=now + timedelta(seconds=seconds), queue_position=position)

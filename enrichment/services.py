@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from enrichment import pace
 from enrichment.cached import COUNTER_OF, TMDB_FIELDS
 from enrichment.resolving import resolve
 from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
@@ -63,19 +64,23 @@ def enrich_movie(movie_id, *, client=None):
         return movie["enrichment_status"]
     if movie["session__status"] != Session.Status.ENRICHING:
         return SKIPPED
+    client = client or TmdbClient(max_wait_for_slot=MAX_SLOT_WAIT_SECONDS)
+    sent_before = client.requests_sent
     try:
-        client = client or TmdbClient(max_wait_for_slot=MAX_SLOT_WAIT_SECONDS)
         resolution = resolve(movie["title"], movie["year"], movie["letterboxd_uri"], client)
     except TmdbAuthError as exc:
         _stop_session_for_rejected_key(movie["session_id"], movie_id, exc)
         return STOPPED
     except TmdbNotFound as exc:
-        return _finish(movie_id, movie["session_id"], Status.NOT_FOUND, match_reason=str(exc)[:300])
+        status, fields = Status.NOT_FOUND, {"match_reason": str(exc)[:300]}
     except TmdbTransientError:
         raise
     except TmdbError as exc:  # any other 4xx: asking again will not help
-        return _finish(movie_id, movie["session_id"], Status.FAILED, enrichment_error=str(exc)[:1000])
-    return _finish(movie_id, movie["session_id"], resolution.status, **movie_fields(resolution))
+        status, fields = Status.FAILED, {"enrichment_error": str(exc)[:1000]}
+    else:
+        status, fields = resolution.status, movie_fields(resolution)
+    pace.record_film(client.requests_sent - sent_before)
+    return _finish(movie_id, movie["session_id"], status, **fields)
 
 
 def movie_fields(resolution):

@@ -181,6 +181,7 @@ class TmdbClient:
 
     def __init__(self, *, max_wait_for_slot):
         self.max_wait_for_slot = max_wait_for_slot
+        self.requests_sent = 0  # what this client cost the shared budget (enrichment/pace.py)
 
     @property
     def _http(self):
@@ -217,6 +218,7 @@ class TmdbClient:
         else:
             params = {**params, "api_key": key}
         ratelimit.acquire(self.max_wait_for_slot)
+        self.requests_sent += 1
         try:
             response = self._http.get(
                 settings.TMDB_API_BASE_URL + path,

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from enrichment import ratelimit
+from enrichment import pace, ratelimit
 from enrichment.fake_catalog import letterboxd_row
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, make_server
 
@@ -47,6 +47,7 @@ def fake_tmdb_server():
 def fake_tmdb(fake_tmdb_server, settings):
     fake_tmdb_server.reset()
     ratelimit.reset()
+    pace.reset()
     settings.TMDB_API_BASE_URL = fake_tmdb_server.base_url
     settings.TMDB_API_KEY = DEFAULT_API_KEY
     settings.TMDB_RATE_LIMIT_REQUESTS = 200

@@ -1,0 +1,72 @@
+"""The ETA's requests per film, measured from the films looked up lately."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from enrichment import pace, ratelimit, scheduling, services
+from enrichment.tests.conftest import catalog_film, session_with_movies
+from sessions.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_measure_yet():
+    pace.reset()
+    yield
+    pace.reset()
+
+
+def record(*counts):
+    for count in counts:
+        pace.record_film(count)
+
+
+def test_two_requests_a_film_are_assumed_until_enough_films_are_measured():
+    record(*[5] * (pace.MEASURED_AFTER - 1))
+    assert pace.requests_per_film() == pace.ASSUMED
+
+    record(5)
+    assert pace.requests_per_film() == 5
+
+
+def test_the_measure_is_the_mean_of_the_latest_films():
+    record(*[5] * pace.RECENT_FILMS)
+    record(*[2, 3] * (pace.RECENT_FILMS // 2))
+
+    assert pace.requests_per_film() == 2.5
+
+
+def test_without_redis_the_assumption_holds_and_nothing_fails(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+
+    pace.record_film(3)
+    assert pace.requests_per_film() == pace.ASSUMED
+
+
+def test_each_film_looked_up_counts_the_requests_it_sent(fake_tmdb):
+    found = session_with_movies([catalog_film(fake_tmdb, 0)]).movies.get()
+    absent = fake_tmdb.catalog.rows_of("absent")[0]
+    lacking = session_with_movies([(absent.title, absent.year)]).movies.get()
+
+    services.enrich_movie(found.pk)
+    after_found = fake_tmdb.stats()["requests"]
+    services.enrich_movie(lacking.pk)
+    after_absent = fake_tmdb.stats()["requests"]
+
+    latest_first = [int(count) for count in ratelimit.redis_client().lrange(pace.KEY, 0, -1)]
+    assert latest_first == [after_absent - after_found, after_found]
+
+
+def test_the_eta_follows_the_measured_requests_per_film(fake_tmdb, settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 40, 10  # TMDB's own: ~4 a second
+    session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(30)])
+    record(*[3] * pace.MEASURED_AFTER)
+
+    scheduling.refresh_estimates()
+
+    eta = Session.objects.get(pk=session.pk).eta_at - timezone.now()
+    expected = timedelta(seconds=30 * 3 / ratelimit.refill_per_second())
+    assert abs(eta - expected) < timedelta(seconds=1)
