@@ -203,11 +203,17 @@ class FakeTmdb:
                 for film in group
             }.values()
         )
-        if not films and self.invent_missing and folded:
+        # In demos every title is somebody's film: one the catalog lacks under that very title is
+        # invented, even when other titles contain the words (a query "Dune" also finds "Pewter Dune").
+        if self.invent_missing and folded and folded not in self.by_title:
             if not year:
                 # No year to invent the film in: claim a second page, so the client asks with its year.
-                return {**_page([]), "total_pages": 2, "total_results": PAGE_SIZE + 1}
-            films = [self._invent(query, year)]
+                return {
+                    **_page([search_result(film) for film in films]),
+                    "total_pages": 2,
+                    "total_results": PAGE_SIZE + 1,
+                }
+            films.append(self._invent(query, year))
         if year:
             films = [film for film in films if film["release_date"][:4] == str(year)]
         return _page([search_result(film) for film in films])

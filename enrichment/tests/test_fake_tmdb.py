@@ -4,6 +4,7 @@ import pytest
 
 from enrichment.fake_catalog import CASE_FIRST_WORDS, CASE_SECOND_WORDS, build_catalog
 from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+from enrichment.matching import fold_title
 from enrichment.resolving import resolve
 from enrichment.tests.conftest import base_url, serve
 from enrichment.tmdb import TmdbClient, film_fields
@@ -57,6 +58,19 @@ def test_invent_missing_answers_any_title_with_the_same_film_every_time():
     assert film_fields(details)["is_demo"] is True
 
 
+def test_invent_missing_also_answers_a_title_that_only_appears_inside_others():
+    fake = FakeTmdb(size=20, invent_missing=True)
+    word = next(
+        row.title.split()[-1]
+        for row in fake.catalog.rows
+        if " " in row.title and fold_title(row.title.split()[-1]) not in fake.by_title
+    )  # "Dune" when the catalog has only "Pewter Dune"
+
+    _, _, found = search(fake, query=word, year="1984")
+
+    assert word in [result["title"] for result in found["results"]]
+
+
 def test_catalog_films_are_no_demo_data_and_the_tv_search_has_tmdbs_shape():
     fake = FakeTmdb(size=200)
     entry = fake.catalog.tv[0]
@@ -86,7 +100,6 @@ def test_in_invent_mode_the_client_finds_a_new_title_as_demo_data(fake_tmdb, set
 
     film = Film.objects.get(pk=resolution.film.pk)
     assert film.release_date.year == 1987 and film.is_demo
-
 
 
 def test_a_catalog_as_large_as_the_fairness_bench_has_distinct_titles_for_every_case():
