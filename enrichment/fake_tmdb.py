@@ -203,17 +203,20 @@ class FakeTmdb:
                 for film in group
             }.values()
         )
-        # In demos every title is somebody's film: one the catalog lacks under that very title is
-        # invented, even when other titles contain the words (a query "Dune" also finds "Pewter Dune").
-        if self.invent_missing and folded and folded not in self.by_title:
+        if self.invent_missing and folded:
+            # In demos every title is somebody's film. Without a year there is no year to invent it in:
+            # claim a second page, so the client asks with its year. With one, a film of that very title
+            # is invented unless the catalog has it within a year (a query "Dune" also finds "Pewter
+            # Dune", and the catalog's "Se7en" may be of 1949).
             if not year:
-                # No year to invent the film in: claim a second page, so the client asks with its year.
                 return {
                     **_page([search_result(film) for film in films]),
                     "total_pages": 2,
                     "total_results": PAGE_SIZE + 1,
                 }
-            films.append(self._invent(query, year))
+            same_title = self.by_title.get(folded, [])
+            if not any(abs(int(film["release_date"][:4]) - int(year)) <= 1 for film in same_title):
+                films.append(self._invent(query, year))
         if year:
             films = [film for film in films if film["release_date"][:4] == str(year)]
         return _page([search_result(film) for film in films])

@@ -58,7 +58,7 @@ def test_invent_missing_answers_any_title_with_the_same_film_every_time():
     assert film_fields(details)["is_demo"] is True
 
 
-def test_invent_missing_also_answers_a_title_that_only_appears_inside_others():
+def test_invent_missing_also_answers_titles_the_catalog_has_only_inside_others_or_in_other_years():
     fake = FakeTmdb(size=20, invent_missing=True)
     word = next(
         row.title.split()[-1]
@@ -67,8 +67,15 @@ def test_invent_missing_also_answers_a_title_that_only_appears_inside_others():
     )  # "Dune" when the catalog has only "Pewter Dune"
 
     _, _, found = search(fake, query=word, year="1984")
+    known = fake.catalog.rows[0]
+    _, _, elsewhen = search(fake, query=known.title, year=str(known.year + 30))
+    _, _, year_off = search(fake, query=known.title, year=str(known.year + 1))
 
     assert word in [result["title"] for result in found["results"]]
+    # A catalog title asked for decades away is invented in that year; a year away, the catalog's
+    # film is left for the client's year-off search to find.
+    assert [result["release_date"][:4] for result in elsewhen["results"]] == [str(known.year + 30)]
+    assert year_off["results"] == []
 
 
 def test_catalog_films_are_no_demo_data_and_the_tv_search_has_tmdbs_shape():
