@@ -6,7 +6,7 @@ from config.celery_app import FILM_QUEUE
 from config.celery_app import app as celery_app
 from enrichment import ratelimit
 from movies.models import Movie
-from sessions.models import Session
+from sessions.models import PROCESSED_COUNT, Session
 
 Status = Movie.EnrichmentStatus
 ERROR_STATUSES = (Status.FAILED, Status.NOT_FOUND)
@@ -43,7 +43,7 @@ def worker_status(*, ping_timeout=1.0):
                 "enrichment_started_at",
                 "updated_at",
                 # Named as in the status answer (where enriched_count is processed_count, too).
-                processed_count=F("enriched_count") + F("not_found_count") + F("failed_count"),
+                processed_count=PROCESSED_COUNT,
                 matched_count=F("enriched_count"),
             )[:LISTED_ENRICHING_SESSIONS]
         ),

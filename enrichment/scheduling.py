@@ -21,13 +21,14 @@ from itertools import groupby
 
 from celery import chord, signature
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from enrichment import pace, ratelimit
 from enrichment.cached import finish_from_cache
 from enrichment.services import complete_finished
 from movies.models import Movie
-from sessions.models import Session
+from sessions.models import PROCESSED_COUNT, Session
 
 Status = Movie.EnrichmentStatus
 # 8 films are about 4 s of the whole budget (2 requests each at 4 a second): a newcomer waits
@@ -146,10 +147,8 @@ def _next_films(session_id, cursor, films):
 
 
 def _send_round(session_id, films):
-    left = Session.objects.filter(pk=session_id).values_list(
-        "total_movies", "enriched_count", "not_found_count", "failed_count"
-    )[0]
-    priority = priority_for(left[0] - sum(left[1:]))
+    films_left = F("total_movies") - PROCESSED_COUNT
+    priority = priority_for(Session.objects.filter(pk=session_id).values_list(films_left, flat=True)[0])
     work = chord(
         (
             signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True, priority=priority)
@@ -190,11 +189,9 @@ def refresh_estimates():
     """Store every enriching session's expected end and queue position (two queries in all)."""
     now = timezone.now()
     rows = Session.objects.filter(status=Session.Status.ENRICHING).values_list(
-        "pk", "total_movies", "enriched_count", "not_found_count", "failed_count"
+        "pk", F("total_movies") - PROCESSED_COUNT
     )
-    films_left = {
-        pk: max(0, total - enriched - not_found - failed) for pk, total, enriched, not_found, failed in rows
-    }
+    films_left = {pk: max(0, left) for pk, left in rows}
     if not films_left:
         return
     estimates = finish_estimates(films_left, ratelimit.refill_per_second() / pace.requests_per_film())

@@ -3,11 +3,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 
 def default_expiry():
     return timezone.now() + timedelta(days=settings.SESSION_TTL_DAYS)
+
+
+# Session.processed_count in SQL: movies whose enrichment has ended, one way or another.
+PROCESSED_COUNT = F("enriched_count") + F("not_found_count") + F("failed_count") + F("tv_count")
 
 
 class Session(models.Model):

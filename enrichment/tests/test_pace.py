@@ -70,3 +70,17 @@ def test_the_eta_follows_the_measured_requests_per_film(fake_tmdb, settings):
     eta = Session.objects.get(pk=session.pk).eta_at - timezone.now()
     expected = timedelta(seconds=30 * 3 / ratelimit.refill_per_second())
     assert abs(eta - expected) < timedelta(seconds=1)
+
+
+def test_films_already_found_to_be_tv_are_no_work_left_for_the_eta(fake_tmdb, settings):
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 40, 10
+    session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(30)])
+    Session.objects.filter(pk=session.pk).update(
+        enriched_count=5, not_found_count=2, failed_count=1, tv_count=10
+    )
+
+    scheduling.refresh_estimates()
+
+    eta = Session.objects.get(pk=session.pk).eta_at - timezone.now()
+    expected = timedelta(seconds=12 * pace.ASSUMED / ratelimit.refill_per_second())  # 30 - 18 films left
+    assert abs(eta - expected) < timedelta(seconds=1)

@@ -161,14 +161,16 @@ def test_re_enrich_is_finished_by_a_worker(staff_client, fake_tmdb, celery_worke
 @pytest.mark.django_db(transaction=True)
 def test_worker_status_reports_workers_sessions_and_the_limiter(staff_client, celery_worker):
     ratelimit.reset()
-    SessionFactory(status=Session.Status.ENRICHING, total_movies=10, enriched_count=4, not_found_count=1)
+    SessionFactory(
+        status=Session.Status.ENRICHING, total_movies=10, enriched_count=4, not_found_count=1, tv_count=2
+    )
     SessionFactory(status=Session.Status.COMPLETED)
 
     body = staff_client.get(STATUS_URL).json()
 
     assert body["workers"] == [celery_worker.hostname]
     assert body["sessions_enriching"] == 1
-    assert (body["enriching"][0]["processed_count"], body["enriching"][0]["matched_count"]) == (5, 4)
+    assert (body["enriching"][0]["processed_count"], body["enriching"][0]["matched_count"]) == (7, 4)
     assert (body["queue"]["name"], body["film_queue"]["name"]) == ("celery", "enrichment")
     assert body["rate_limiter"]["tokens"] == body["rate_limiter"]["capacity"]
     assert body["rate_limiter"]["blocked_until"] is None
