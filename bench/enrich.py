@@ -97,6 +97,13 @@ def start_stand_in_and_worker(args, catalog_size, name, error_rate=0.0):
     return stand_in, fake, worker
 
 
+def stand_in_options(parser, port):
+    """Add the options of a bench that starts the stand-in and a worker: --processes, --port, --seed."""
+    parser.add_argument("--processes", type=int, default=4, help="worker processes")
+    parser.add_argument("--port", type=int, default=port, help="the stand-in's port")
+    parser.add_argument("--seed", type=int, default=7)
+
+
 def stop(process):
     process.terminate()
     try:
