@@ -98,7 +98,7 @@ def one_run(rows, catalog, stand_in):
             break
         for checkpoint in CHECKPOINTS:
             if checkpoint not in points and session.processed_count >= checkpoint * total:
-                left = total - session.enriched_count - session.not_found_count - session.failed_count
+                left = total - session.processed_count
                 points[checkpoint] = (read_at, session.eta_seconds, left)
         time.sleep(POLL_SECONDS)
     if session.status != Session.Status.COMPLETED:
