@@ -115,3 +115,16 @@ def test_import_refuses_a_watchlist_that_is_not_a_list(client, session):
 
     assert import_refused(client, document, 400, "watchlist: Expected a list of items")
 
+
+def test_watchlist_entries_count_towards_the_import_row_limit(client, session, settings):
+    document = export_json(client, session).json()  # 1 movie, no viewing, 3 watchlist entries
+    settings.IMPORT_MAX_ROWS = 4
+    assert import_document(client, document).watchlist.count() == 3
+
+    settings.IMPORT_MAX_ROWS = 3
+    assert import_refused(
+        client,
+        document,
+        413,
+        "has 4 movies, viewings and watchlist entries; the limit is 3 (IMPORT_MAX_ROWS)",
+    )
