@@ -30,7 +30,7 @@ def import_document(request):
     rows = _row_count(document)
     if rows > settings.IMPORT_MAX_ROWS:
         raise PayloadTooLarge(
-            f"The export has {rows:,} movies and viewings; "
+            f"The export has {rows:,} movies, viewings and watchlist entries; "
             f"the limit is {settings.IMPORT_MAX_ROWS:,} (IMPORT_MAX_ROWS)."
         )
     _refuse_lone_surrogates(document)
@@ -38,16 +38,19 @@ def import_document(request):
 
 
 def _row_count(document):
-    """Movies plus their viewings; 0 for a malformed document, which the serializer then names."""
-    movies = document.get("movies") if isinstance(document, dict) else None
-    if not isinstance(movies, list):
+    """Movies, their viewings and the watchlist's entries: every row an import would store.
+
+    A part that is not a list counts 0: the serializer then names it.
+    """
+    if not isinstance(document, dict):
         return 0
-    viewings = sum(
-        len(movie["viewings"])
-        for movie in movies
-        if isinstance(movie, dict) and isinstance(movie.get("viewings"), list)
-    )
-    return len(movies) + viewings
+    movies = _list(document.get("movies"))
+    viewings = sum(len(_list(movie.get("viewings"))) for movie in movies if isinstance(movie, dict))
+    return len(movies) + viewings + len(_list(document.get("watchlist")))
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
 
 
 def _refuse_lone_surrogates(document):

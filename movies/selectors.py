@@ -1,15 +1,15 @@
-"""Reads of a session's movies and statistics."""
+"""Reads of a session's movies, watchlist and statistics."""
 
 import json
 import logging
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from redis.exceptions import RedisError
 from rest_framework.renderers import JSONRenderer
 
 from movies import analytics
-from movies.models import Movie, Watch
+from movies.models import Movie, Watch, WatchlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,11 @@ def session_movies(session):
     return Movie.objects.filter(session=session).prefetch_related(
         Prefetch("watches", queryset=Watch.objects.order_by("watched_date", "id"))
     )
+
+
+def session_watchlist(session):
+    """The session's watchlist, oldest first as the statistics show it (undated entries last)."""
+    return WatchlistEntry.objects.filter(session=session).order_by(F("added_on").asc(nulls_last=True), "id")
 
 
 def movies_summary(session):

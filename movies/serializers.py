@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from movies.models import MatchMethod, Movie, Watch
+from movies.models import MatchMethod, Movie, Watch, WatchlistEntry
 from sessions.export.rows import is_letterboxd_uri
 from sessions.models import Session
 
@@ -194,6 +194,15 @@ class ExportedMovieSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ExportedWatchlistEntrySerializer(serializers.ModelSerializer):
+    """A watchlist film as watchlist.csv gave it (the fields the statistics' watchlist shows)."""
+
+    class Meta:
+        model = WatchlistEntry
+        fields = ["title", "year", "letterboxd_uri", "added_on"]
+        extra_kwargs = {"letterboxd_uri": {"validators": [letterboxd_uri_or_blank]}}
+
+
 class ExportedSessionSerializer(serializers.ModelSerializer):
     metadata = serializers.DictField(source="upload_metadata", required=False, default=dict)
     # The counters mean what the status answer says (SessionStatusSerializer).
@@ -208,13 +217,17 @@ class ExportedSessionSerializer(serializers.ModelSerializer):
 
 
 class SessionExportSerializer(serializers.Serializer):
-    """A whole session: its movies with their viewings and TMDB data."""
+    """A whole session: its movies with their viewings and TMDB data, and its watchlist."""
 
     format = serializers.ChoiceField(choices=[EXPORT_FORMAT])
     version = serializers.ChoiceField(choices=[EXPORT_VERSION])
     exported_at = serializers.DateTimeField(read_only=True)
     session = ExportedSessionSerializer()
     movies = ExportedMovieSerializer(many=True)
+    # Optional on import: exports written before it carried the watchlist still import.
+    watchlist = ExportedWatchlistEntrySerializer(
+        many=True, default=list, help_text="Oldest first, as added; never looked up on TMDB."
+    )
 
     def validate_movies(self, movies):
         keys = [movie["key"] for movie in movies]

@@ -211,6 +211,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
                 "exported_at": timezone.now(),
                 "session": session,
                 "movies": selectors.session_movies(session),
+                "watchlist": selectors.session_watchlist(session),
             }
         ).data
         filename = f"letterboxd-stats-{session.pk}.{file_type}"
@@ -226,7 +227,8 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         summary="Recreate a session from a JSON export",
         description=(
             "Films carrying TMDB data are not looked up again; others are enriched anew. "
-            "Each film may appear once (same key, URI, or title and year); an enriched film needs a tmdb_id."
+            "Each film may appear once (same key, URI, or title and year); an enriched film needs a tmdb_id. "
+            "The watchlist is optional (exports before it was added have none)."
         ),
         request={"application/json": SessionExportSerializer},
         responses={
@@ -247,7 +249,9 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
             **data["session"]["upload_metadata"],
             "imported_at": timezone.now().isoformat(),
         }
-        session = create_session_from_export(movies=data["movies"], metadata=metadata)
+        session = create_session_from_export(
+            movies=data["movies"], watchlist=data["watchlist"], metadata=metadata
+        )
         return Response(SessionStatusSerializer(session).data, status=http_status.HTTP_201_CREATED)
 
 

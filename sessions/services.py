@@ -220,12 +220,12 @@ def delete_session(session):
         _delete_sessions([session.pk])
 
 
-def create_session_from_export(*, movies, metadata):
+def create_session_from_export(*, movies, watchlist, metadata):
     """Recreate a session from an export of this API (already validated), without asking TMDB again.
 
     Movies keep their TMDB data: enriched and not-found films count as processed. Films the
     export left pending or failed are enriched anew, like an upload's; with none, the session
-    is completed at once.
+    is completed at once. The watchlist is stored as it came, in the same transaction.
     """
     processed = {Movie.EnrichmentStatus.ENRICHED, Movie.EnrichmentStatus.NOT_FOUND, Movie.EnrichmentStatus.TV}
     for movie in movies:
@@ -255,6 +255,7 @@ def create_session_from_export(*, movies, metadata):
                 for viewing in viewings
             ],
         )
+        _insert_rows(WatchlistEntry, [{**entry, "session_id": session.id} for entry in watchlist])
         if pending:
             session_ready_for_enrichment.send(sender=Session, session_id=session.id)
     return session

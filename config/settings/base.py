@@ -139,8 +139,8 @@ UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 200, minimum=1)
 # 20,000 films) end well within gunicorn's 30 s worker timeout even on a busy machine;
 # 100,000 took 33 s on a loaded 2-core host (bench/upload.py, README "Limits").
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000, minimum=1)
-# Most movies plus viewings in one import, sized the same way: DRF validates each movie,
-# so an import row costs about three upload rows (bench/upload.py).
+# Most movies plus viewings plus watchlist entries in one import, sized the same way: DRF
+# validates each movie, so an import row costs about three upload rows (bench/upload.py).
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # Django's own request limits, so an oversized request is refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES

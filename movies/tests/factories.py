@@ -3,18 +3,26 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from movies.models import Film, FilmLookup, Movie, Watch
+from movies.models import Film, FilmLookup, Movie, Watch, WatchlistEntry
 from sessions.tests.factories import SessionFactory
 
 
-class MovieFactory(factory.django.DjangoModelFactory):
+class SessionFilmFactory(factory.django.DjangoModelFactory):
+    """A film of a session as Letterboxd names it: what a movie and a watchlist entry share."""
+
     class Meta:
-        model = Movie
+        abstract = True
 
     session = factory.SubFactory(SessionFactory)
     title = factory.Sequence(lambda n: f"Film {n}")
     year = 2001
     letterboxd_uri = factory.Sequence(lambda n: f"https://boxd.it/f{n:04d}")
+
+
+class MovieFactory(SessionFilmFactory):
+    class Meta:
+        model = Movie
+
     key = factory.LazyAttribute(lambda movie: movie.letterboxd_uri or f"{movie.title} ({movie.year})")
 
 
@@ -39,6 +47,13 @@ class WatchFactory(factory.django.DjangoModelFactory):
 
     movie = factory.SubFactory(MovieFactory)
     watched_date = factory.Faker("date_this_decade")
+
+
+class WatchlistEntryFactory(SessionFilmFactory):
+    class Meta:
+        model = WatchlistEntry
+
+    added_on = factory.Faker("date_this_decade")
 
 
 class FilmFactory(factory.django.DjangoModelFactory):

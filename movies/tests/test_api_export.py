@@ -298,7 +298,10 @@ def test_import_refuses_more_rows_than_its_limit_before_validating_any(client, s
     document["movies"][0]["viewings"] = [{"watched_date": "2024-01-01"}] * 3  # 1 movie + 3 viewings
 
     assert import_refused(
-        client, document, 413, "has 4 movies and viewings; the limit is 3 (IMPORT_MAX_ROWS)"
+        client,
+        document,
+        413,
+        "has 4 movies, viewings and watchlist entries; the limit is 3 (IMPORT_MAX_ROWS)",
     )
 
 
