@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/chaos.py [--films 300] [--fault-at 32] [--timeout 900] [--only Redis]
 
-Each row runs on a fresh private stack (chaos/harness.py: its own PostgreSQL, Redis, gunicorn,
-beat and a 4-process worker, the TMDB stand-in at 40 requests / 10 s; ports 18430..18433, never
-the shared services): upload the films over HTTP, poll the status every 0.5 s as the SPA does,
-inject the fault --fault-at seconds in, and wait for completion (at most --timeout s). Prints per
-fault: completion time against the fault-free run (goal <= 1.5x), the progress-resume time after
-the fault, the poller's non-2xx answers (goal: no HTTP 500), and whether counters equal the rows.
+Each row runs on a fresh private stack (enrichment/tests/faults/harness.py: its own PostgreSQL,
+Redis, gunicorn, beat and a 4-process worker, the TMDB stand-in at 40 requests / 10 s; ports
+18430..18433, never the shared services): upload the films over HTTP, poll the status every 0.5 s
+as the SPA does, inject the fault --fault-at seconds in, and wait for completion (at most
+--timeout s). Prints per fault: completion time against the fault-free run (goal <= 1.5x), the
+progress-resume time after the fault, the poller's non-2xx answers (goal: no HTTP 500), and
+whether counters equal the rows.
 Figures are noisy on a shared machine: run it several times and compare medians.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chaos.harness import Run, Stack
+from enrichment.tests.faults.harness import Run, Stack
 
 BASE_PORT = 18430
 GOAL_RATIO = 1.5

@@ -10,5 +10,5 @@ if [ $# -gt 0 ]; then
   exec .venv/bin/pytest "$@"
 fi
 .venv/bin/pytest
-# The fault tests (chaos/): each breaks a private PostgreSQL, Redis or worker; a few minutes.
-.venv/bin/pytest -m chaos chaos
+# The fault tests (enrichment/tests/faults/): each breaks a private PostgreSQL, Redis or worker; a few minutes.
+.venv/bin/pytest -m chaos enrichment/tests/faults

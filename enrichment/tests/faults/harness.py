@@ -22,7 +22,15 @@ from pathlib import Path
 
 import requests
 
-from chaos.processes import BIN, ROOT, PrivatePostgres, Service, answers_http, children_of, port_open
+from enrichment.tests.faults.processes import (
+    BIN,
+    ROOT,
+    PrivatePostgres,
+    Service,
+    answers_http,
+    children_of,
+    port_open,
+)
 
 
 class Stack:

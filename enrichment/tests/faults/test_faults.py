@@ -1,15 +1,16 @@
 """Fault tests: a worker killed, Redis and PostgreSQL restarted in the middle of an enrichment.
 
 Each runs a session of FILMS catalog films against the stand-in at TMDB's 40 requests / 10 s on a
-private stack (chaos/harness.py: its own PostgreSQL, Redis, gunicorn, beat and a 4-process
+private stack (harness.py beside this file: its own PostgreSQL, Redis, gunicorn, beat and a 4-process
 worker), breaks one part once the chord is under way, and asserts that the session completes
 with every movie ended once, counters equal to the rows, no HTTP 500 seen by the SPA's poller,
-and progress resuming within RECOVERY_GOAL_SECONDS of the fault. Run apart: `pytest -m chaos`.
+and progress resuming within RECOVERY_GOAL_SECONDS of the fault. Run apart:
+`pytest -m chaos enrichment/tests/faults`.
 """
 
 import pytest
 
-from chaos.harness import Run, Stack
+from enrichment.tests.faults.harness import Run, Stack
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900)]
 BASE_PORT = 18410  # .. 18413

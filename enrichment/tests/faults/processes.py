@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg2
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository root, above enrichment/tests/faults/
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 60
 
