@@ -174,6 +174,7 @@ def test_enriching_session_shows_eta_queue_and_real_posters_with_fallback(page, 
     expect(page.locator("#tmdb-basis")).to_have_text("based on 2 of 3 films so far")
     hours = page.locator("#totals div").filter(has_text="hours")
     expect(hours.locator(".tile-note")).to_have_text("from TMDB, so far")
+    expect(page.locator("#coverage")).to_contain_text("1 film without TMDB data so far")
     expect(page.locator(".banner.demo")).to_have_count(0)
     alpha = page.locator("#film-list li").filter(has_text="Alpha").locator("img.poster")
     expect(alpha).to_have_attribute("src", "https://image.tmdb.org/t/p/w92/alpha.jpg")

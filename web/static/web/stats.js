@@ -69,7 +69,7 @@ window.Stats = (function () {
     if (c.tv_entries) {
       notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as ${c.tv_entries === 1 ? "a film" : "films"}`);
     }
-    if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data`);
+    if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data${running ? " so far" : ""}`);
     if (c.undated_films && !year) notes.push(`${plural(c.undated_films, "film")} only marked watched, in all-time figures only`);
     $("coverage").textContent = notes.join(" · ");
   }
