@@ -39,10 +39,13 @@ ROUNDS_IN_FLIGHT = 2
 # The start's cache pass reads pending movies in batches of this many: bounded memory whatever
 # the session's size.
 DISPATCH_BATCH = 2000
-# (films left at most, Redis priority; 0 goes first). Kombu's Redis transport keeps one list per
-# priority step (0, 3, 6, 9) and its workers pop the lower steps first.
-PRIORITY_TIERS = ((100, 0), (1000, 3), (10_000, 6))
-LAST_TIER_PRIORITY = 9
+# A session's tier by the films it has left (at most 100, 1,000, 10,000, more), as a Redis priority.
+# Kombu's Redis transport keeps one list per priority step (0, 3, 6, 9); workers pop the lower first.
+TIER_LIMITS = (100, 1000, 10_000)
+TIER_PRIORITIES = (0, 3, 6, 9)
+# Each AGING_MINUTES a session has been enriching lift it one tier, so that a stream of small
+# uploads cannot hold a big one back for ever: after at most three steps it takes turns with them.
+AGING_MINUTES = 10
 ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"  # named, not imported: tasks.py imports this module
 CONTINUE_TASK = "enrichment.tasks.continue_enrichment"
 
@@ -147,8 +150,12 @@ def _next_films(session_id, cursor, films):
 
 
 def _send_round(session_id, films):
-    films_left = F("total_movies") - PROCESSED_COUNT
-    priority = priority_for(Session.objects.filter(pk=session_id).values_list(films_left, flat=True)[0])
+    left, started = (
+        Session.objects.filter(pk=session_id)
+        .values_list(F("total_movies") - PROCESSED_COUNT, "enrichment_started_at")
+        .get()
+    )
+    priority = priority_for(left, _enriching_for(started, timezone.now()))
     work = chord(
         (
             signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True, priority=priority)
@@ -159,22 +166,31 @@ def _send_round(session_id, films):
     transaction.on_commit(work.apply_async)
 
 
-def priority_for(films_left):
-    """The Redis priority of a session's next round: the less work left, the sooner it goes."""
-    return next((priority for most, priority in PRIORITY_TIERS if films_left <= most), LAST_TIER_PRIORITY)
+def priority_for(films_left, enriching_for=timedelta(0)):
+    """The Redis priority of a session's next round: the less work left, the sooner it goes, and
+    every AGING_MINUTES of enriching one tier sooner."""
+    tier = sum(films_left > most for most in TIER_LIMITS)
+    lifted = int(enriching_for / timedelta(minutes=AGING_MINUTES))
+    return TIER_PRIORITIES[max(0, tier - lifted)]
 
 
-def finish_estimates(films_left, films_per_second):
+def _enriching_for(started, now):
+    return now - started if started else timedelta(0)
+
+
+def finish_estimates(films_left, films_per_second, priorities=None):
     """{session: (seconds to its end, queue position)} for {session: films left}.
 
-    Sessions of a lower priority tier go first; within a tier, rounds take turns, so the sessions
-    share the rate equally (processor sharing): the smallest ends first, then the rest share its
-    part. A session's position counts the sessions of the tiers before it and those of its tier.
+    Sessions of a lower priority go first (``priorities``, by default priority_for their films
+    left); within a tier, rounds take turns, so the sessions share the rate equally (processor
+    sharing): the smallest ends first, then the rest share its part. A session's position counts
+    the sessions of the tiers before it and those of its tier.
     """
+    priorities = priorities or {session: priority_for(left) for session, left in films_left.items()}
     estimates = {}
     elapsed, ahead = 0.0, 0
-    ordered = sorted(films_left.items(), key=lambda item: (priority_for(item[1]), item[1]))
-    for _, tier in groupby(ordered, key=lambda item: priority_for(item[1])):
+    ordered = sorted(films_left.items(), key=lambda item: (priorities[item[0]], item[1]))
+    for _, tier in groupby(ordered, key=lambda item: priorities[item[0]]):
         tier = list(tier)
         served = 0
         for index, (session_id, films) in enumerate(tier):
@@ -189,12 +205,14 @@ def refresh_estimates():
     """Store every enriching session's expected end and queue position (two queries in all)."""
     now = timezone.now()
     rows = Session.objects.filter(status=Session.Status.ENRICHING).values_list(
-        "pk", F("total_movies") - PROCESSED_COUNT
+        "pk", F("total_movies") - PROCESSED_COUNT, "enrichment_started_at"
     )
-    films_left = {pk: max(0, left) for pk, left in rows}
+    films_left = {pk: max(0, left) for pk, left, _ in rows}
     if not films_left:
         return
-    estimates = finish_estimates(films_left, ratelimit.refill_per_second() / pace.requests_per_film())
+    priorities = {pk: priority_for(max(0, left), _enriching_for(started, now)) for pk, left, started in rows}
+    rate = ratelimit.refill_per_second() / pace.requests_per_film()
+    estimates = finish_estimates(films_left, rate, priorities)
     Session.objects.bulk_update(
         [
             Session(pk=pk, eta_at=now + timedelta(seconds=seconds), queue_position=position)

@@ -1,8 +1,11 @@
 """Fair turns between sessions, through a real worker on the real Redis broker, with the stand-in
 limiting at the same rate as the shared limiter (so that sessions have to share it)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
@@ -164,3 +167,31 @@ def test_the_status_answer_has_no_eta_once_enrichment_ended(fake_tmdb):
     body = APIClient().get(f"/api/session/{session.pk}/status").json()
 
     assert (body["eta_seconds"], body["queue_position"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("films_left", "minutes_enriching", "priority"),
+    [
+        (50, 0, 0),
+        (2000, 0, 6),
+        (2000, 9, 6),
+        (2000, 10, 3),  # a big upload moves up a tier every 10 minutes...
+        (2000, 25, 0),  # ...until it takes turns with the small ones
+        (50_000, 0, 9),
+        (50_000, 45, 0),
+    ],
+)
+def test_a_big_session_moves_up_a_tier_every_ten_minutes(films_left, minutes_enriching, priority):
+    assert scheduling.priority_for(films_left, timedelta(minutes=minutes_enriching)) == priority
+
+
+def test_a_long_running_big_session_shares_the_rate_with_newcomers_in_the_estimates(fake_tmdb):
+    big = session_with_movies(films(fake_tmdb, 0, 150))  # 150 films: the second tier
+    small = session_with_movies(films(fake_tmdb, 200, 20))
+
+    scheduling.refresh_estimates()
+    assert (fresh(small).queue_position, fresh(big).queue_position) == (1, 2)  # the small one first
+
+    Session.objects.filter(pk=big.pk).update(enrichment_started_at=timezone.now() - timedelta(minutes=11))
+    scheduling.refresh_estimates()
+    assert (fresh(small).queue_position, fresh(big).queue_position) == (2, 2)  # now they take turns
