@@ -202,7 +202,8 @@ def finish_estimates(films_left, films_per_second, priorities=None):
 
 
 def refresh_estimates():
-    """Store every enriching session's expected end and queue position (two queries in all)."""
+    """Store every enriching session's expected end and queue position (two queries in all: the
+    rows are read once, the queryset keeps them for the second pass)."""
     now = timezone.now()
     rows = Session.objects.filter(status=Session.Status.ENRICHING).values_list(
         "pk", F("total_movies") - PROCESSED_COUNT, "enrichment_started_at"
@@ -210,7 +211,7 @@ def refresh_estimates():
     films_left = {pk: max(0, left) for pk, left, _ in rows}
     if not films_left:
         return
-    priorities = {pk: priority_for(max(0, left), _enriching_for(started, now)) for pk, left, started in rows}
+    priorities = {pk: priority_for(films_left[pk], _enriching_for(started, now)) for pk, _, started in rows}
     rate = ratelimit.refill_per_second() / pace.requests_per_film()
     estimates = finish_estimates(films_left, rate, priorities)
     Session.objects.bulk_update(

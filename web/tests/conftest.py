@@ -48,11 +48,19 @@ class PageRecord:
         return {urlsplit(url).netloc for url in self.requests if urlsplit(url).scheme in ("http", "https")}
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+def open_page(browser, live_server, **context_options):
+    """A page of its own browser context on the live server, at a laptop's size."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, **context_options
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server)
     page.record = PageRecord(page)
     yield page
-    context.close()
+    page.context.close()

@@ -10,6 +10,7 @@ import pytest
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory, WatchFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
+from web.tests.conftest import open_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,13 +23,9 @@ def audited(browser, live_server):
     """A page whose context lets axe's script in: the pages' CSP (script-src 'self') would refuse it."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: scripts/setup.sh runs npm ci in web/tests/node")
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = open_page(browser, live_server, bypass_csp=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def violations(page):
