@@ -6,11 +6,13 @@ no token is free the bucket goes negative (the debt is the queue of callers alre
 slot) and the caller sleeps until its own slot instead of polling. Slots are therefore handed
 out exactly 1/refill apart however many processes compete, and no poll is ever wasted.
 
-Sizing: a bucket of capacity C refilled at r tokens/s lets through at most C + r*W requests in
-any window of W seconds. We use C = 1 and r = (limit - 1) / W, so C + r*W equals the limit and
-the (limit+1)-th request of any run is at least W + 1/r seconds after the first: with 40/10 that
-is 10.26 s, a 256 ms margin for network jitter. A caller that wakes late from its sleep (a busy
-machine) would eat into that margin, so it debits the bucket by its lateness: every later slot
+Sizing: slots are handed out 1/r apart, so any limit + 1 requests in a row span at least
+limit/r seconds. We use r = limit / (W + JITTER_MARGIN_SECONDS): no window of W seconds holds more
+than the limit even when a request reaches TMDB up to the margin late. TMDB counts requests as they
+arrive, so the margin is what a request may be held up on its way (network, a busy machine); it is
+a time, not a share of the window: with 40/10 r is 3.90/s, with 20/1 it is 16/s. The bucket holds
+one token (C = 1), so an idle budget does not become a burst. A caller that wakes late from its
+sleep would also eat into the margin, so it debits the bucket by its lateness: every later slot
 moves back by as much, and the margin is kept for the network.
 
 The same hash is a circuit breaker shared by every worker. Each answer is reported: a success
@@ -33,7 +35,9 @@ BUCKET_KEY = "enrichment:tmdb-bucket"
 CAPACITY = 1.0
 # Idle buckets are full again after 1/r seconds; keep the key a while longer for the status page.
 KEY_TTL_MS = 3_600_000
-# Lateness below this is not worth a Redis call; it is taken from the 1/r margin.
+# How late a request may reach TMDB after its slot without a window holding one too many.
+JITTER_MARGIN_SECONDS = 0.25
+# Lateness below this is not worth a Redis call; it is taken from the margin.
 LATE_SEND_ALLOWANCE_SECONDS = 0.005
 MAX_OPEN_SECONDS = 60.0
 # Callers waiting for a probe's answer look again this often: the breaker may close any moment.
@@ -171,8 +175,9 @@ def redis_client():
 
 
 def refill_per_second():
-    """Tokens per second such that no window of the configured length holds more than the limit."""
-    return (settings.TMDB_RATE_LIMIT_REQUESTS - CAPACITY) / settings.TMDB_RATE_LIMIT_SECONDS
+    """Tokens per second such that no window of the configured length holds more than the limit,
+    even for requests that arrive up to JITTER_MARGIN_SECONDS late."""
+    return settings.TMDB_RATE_LIMIT_REQUESTS / (settings.TMDB_RATE_LIMIT_SECONDS + JITTER_MARGIN_SECONDS)
 
 
 @dataclass(frozen=True)
