@@ -27,8 +27,10 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make in it are plain
     # synchronous calls, which Django would otherwise refuse.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions retry until this long: a page waiting on a busy machine's worker is not a fault.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

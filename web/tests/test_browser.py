@@ -1,6 +1,7 @@
 """The pages in a real headless Chromium against a live server, a real Celery worker and the TMDB stand-in."""
 
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +27,8 @@ def assert_stayed_home(page, live_server):
 def progress_seen(page, expected_total):
     """Progress texts seen while polling the page, until it says enrichment completed."""
     seen = []
-    for _ in range(300):
+    deadline = time.monotonic() + 120  # a busy machine: 17 films at 0.4 s a request take ~10 s idle
+    while time.monotonic() < deadline:
         # The state first: once it says completed, the text read after it is the final one.
         state = page.locator("#progress").get_attribute("data-state")
         text = page.locator("#progress-text").inner_text()
