@@ -16,8 +16,17 @@ window.Page = (function () {
     return body;
   }
 
+  // Reads are held while the session is being deleted: those in flight are cancelled and none
+  // starts, so the page never asks for what is gone (a 404 in the console) before it leaves.
+  let reads = new AbortController();
+  const holdReads = () => reads.abort();
+  const resumeReads = () => {
+    reads = new AbortController();
+  };
+  const held = (error) => error instanceof DOMException && error.name === "AbortError";
+
   async function getJson(url) {
-    return answer(await fetch(url, { headers: { Accept: "application/json" } }));
+    return answer(await fetch(url, { headers: { Accept: "application/json" }, signal: reads.signal }));
   }
 
   async function putJson(url, body) {
@@ -30,6 +39,7 @@ window.Page = (function () {
   }
 
   function showError(error) {
+    if (held(error)) return;
     const box = $("load-error");
     box.hidden = false;
     box.textContent = error instanceof Gone
@@ -66,5 +76,6 @@ window.Page = (function () {
   return {
     id, api: `/api/session/${id}`, postersOn: app.dataset.posters === "on",
     $, fmt, Gone, getJson, putJson, showError, el, tile, tmdbLink, titleYear, finished,
+    holdReads, resumeReads, held,
   };
 })();

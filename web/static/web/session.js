@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const { $, fmt, api, getJson, showError, finished } = window.Page;
+  const { $, fmt, api, getJson, showError, finished, holdReads, resumeReads, held } = window.Page;
   const POLL_MS = 1500;
   const ANALYTICS_EVERY_MS = 4000;
   const state = { status: null, analyticsAt: 0, analyticsFor: "", year: "" };
@@ -44,6 +44,7 @@
     }
   }
 
+  let nextPoll = null;
   async function poll() {
     try {
       const status = await getJson(`${api}/status`);
@@ -60,10 +61,10 @@
         await loadAnalytics();
         if (finished(status.status)) await window.Matches.load();
       }
-      if (!finished(status.status)) setTimeout(poll, POLL_MS);
+      if (!finished(status.status)) nextPoll = setTimeout(poll, POLL_MS);
     } catch (error) {
       showError(error);
-      if (!(error instanceof window.Page.Gone)) setTimeout(poll, POLL_MS * 4);
+      if (!(error instanceof window.Page.Gone) && !held(error)) nextPoll = setTimeout(poll, POLL_MS * 4);
     }
   }
 
@@ -136,19 +137,25 @@
     $("delete-open").focus();
   });
   $("delete-yes").addEventListener("click", async () => {
+    holdReads();
     let response;
     try {
       response = await fetch(api, { method: "DELETE" });
-    } catch (error) {
-      $("delete-error").textContent = "The server could not be reached; nothing was deleted.";
-      return;
+    } catch {
+      response = null;
     }
-    if (response.status === 204 || response.status === 404) {
+    if (response && (response.status === 204 || response.status === 404)) {
       window.location.assign("/?deleted=1");
       return;
     }
-    const body = await response.json().catch(() => ({}));
-    $("delete-error").textContent = `Not deleted: ${body.detail || `the server answered ${response.status}`}.`;
+    const body = response ? await response.json().catch(() => ({})) : {};
+    $("delete-error").textContent = response
+      ? `Not deleted: ${body.detail || `the server answered ${response.status}`}.`
+      : "The server could not be reached; nothing was deleted.";
+    resumeReads(); // still here: follow the session again
+    clearTimeout(nextPoll);
+    poll();
+    window.Films.load();
   });
 
   poll();
