@@ -1,6 +1,7 @@
 """ETA benchmark: how honest is a session's ``eta_seconds`` over a whole upload?
 
     DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/eta.py [--runs 3] [--films 400] [--mix hard]
+        [--error-rate 0.1]
 
 Per run: the cached films are forgotten and the ETA's measure of requests per film is reset (so
 each run starts, as a fresh deploy does, from the assumed 2), then one session of --films rows of
@@ -22,7 +23,9 @@ Prints per run and as medians over --runs:
 
 --mix realistic (default) is bench/enrich.py's mix (86 % exact year, 5 % a year off, 5 % absent,
 4 % decoy); --mix hard replaces a fifth of it with the catalog's TV miniseries and episodes,
-renamed titles and ties, which cost more requests per film.
+renamed titles and ties, which cost more requests per film. --error-rate 0.1 has the stand-in
+answer a tenth of requests 500/503 at random: the films retry, and their failed attempts' requests
+are part of what the ETA must foresee.
 """
 
 import argparse
@@ -176,6 +179,7 @@ def main():
     parser.add_argument("--films", type=int, default=400, help="films in the session")
     parser.add_argument("--runs", type=int, default=3, help="runs (each takes about films/2 seconds)")
     parser.add_argument("--mix", choices=("realistic", "hard"), default="realistic")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="share of TMDB answers that are a 5xx")
     stand_in_options(parser, port=18700)
     args = parser.parse_args()
     configure(args.port)
@@ -185,10 +189,11 @@ def main():
 
     call_command("migrate", verbosity=0)
     rows, catalog, catalog_size = session_rows(args.mix, args.films, args.seed)
-    stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "eta")
+    stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "eta", args.error_rate)
     print(
         f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared: expect noise)\n"
-        f"{args.films} new films, {args.mix} mix; {args.processes} worker processes, stand-in at "
+        f"{args.films} new films, {args.mix} mix, {args.error_rate:.0%} of answers a 5xx; "
+        f"{args.processes} worker processes, stand-in at "
         f"40 requests / 10 s (refill {refill_per_second():g} per s); ETA / real time left"
     )
     results = []

@@ -2,9 +2,11 @@
 
 The shared budget counts requests, the work counts films. A film TMDB finds at once costs two
 (search, details); one it lacks, a TV entry or a title one year off costs up to five, and how
-many of those an export holds varies. Each film looked up pushes its count onto a short Redis
-list that every worker shares; the ETA divides the shared rate by their mean. Until enough
-films were measured, it assumes two.
+many of those an export holds varies, and an attempt TMDB answered with a 5xx spent its
+requests too before the film is tried again. Each film looked up, and each failed attempt, pushes
+"requests:films" (films 1 or 0) onto a short Redis list that every worker shares; the ETA divides
+the shared rate by the requests per film over that list. Until enough films were measured, it
+assumes two.
 """
 
 import logging
@@ -16,7 +18,7 @@ from enrichment.ratelimit import redis_client
 logger = logging.getLogger(__name__)
 
 KEY = "enrichment:requests-per-film"
-RECENT_FILMS = 200
+RECENT_ENTRIES = 200  # films looked up and failed attempts, latest first
 MEASURED_AFTER = 20  # films; fewer say little
 ASSUMED = 2.0
 # Films the caches answer cost nothing, but their tasks still take workers' time.
@@ -25,24 +27,38 @@ FLOOR = 0.5
 
 def record_film(requests):
     """Count a film looked up with ``requests`` TMDB requests (best effort: an ETA is not worth a retry)."""
+    _record(requests, films=1)
+
+
+def record_failed_attempt(requests):
+    """Count the requests of an attempt that failed transiently: its film will be looked up again."""
+    _record(requests, films=0)
+
+
+def _record(requests, films):
     try:
         with redis_client().pipeline() as pipe:
-            pipe.lpush(KEY, requests)
-            pipe.ltrim(KEY, 0, RECENT_FILMS - 1)
+            pipe.lpush(KEY, f"{requests}:{films}")
+            pipe.ltrim(KEY, 0, RECENT_ENTRIES - 1)
             pipe.execute()
     except redis.RedisError as exc:
-        logger.warning("Could not record a film's TMDB requests: %s", exc)
+        logger.warning("Could not record TMDB requests for the ETA: %s", exc)
 
 
 def requests_per_film():
-    """Mean TMDB requests of the last RECENT_FILMS films looked up, or ASSUMED while too few are known."""
+    """TMDB requests per film over the latest entries, or ASSUMED while too few films are known."""
     try:
-        counts = [int(count) for count in redis_client().lrange(KEY, 0, -1)]
+        entries = redis_client().lrange(KEY, 0, -1)
     except redis.RedisError:
         return ASSUMED
-    if len(counts) < MEASURED_AFTER:
+    requests = films = 0
+    for entry in entries:
+        count, _, finished = entry.decode().partition(":")
+        requests += int(count)
+        films += int(finished or 1)  # written before failed attempts were counted
+    if films < MEASURED_AFTER:
         return ASSUMED
-    return max(FLOOR, sum(counts) / len(counts))
+    return max(FLOOR, requests / films)
 
 
 def reset():

@@ -74,6 +74,7 @@ def enrich_movie(movie_id, *, client=None):
     except TmdbNotFound as exc:
         status, fields = Status.NOT_FOUND, {"match_reason": str(exc)[:300]}
     except TmdbTransientError:
+        pace.record_failed_attempt(client.requests_sent - sent_before)
         raise
     except TmdbError as exc:  # any other 4xx: asking again will not help
         status, fields = Status.FAILED, {"enrichment_error": str(exc)[:1000]}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from enrichment import pace, ratelimit, scheduling, services
 from enrichment.tests.conftest import catalog_film, session_with_movies
+from enrichment.tmdb import TmdbTransientError
 from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,8 @@ def test_two_requests_a_film_are_assumed_until_enough_films_are_measured():
 
 
 def test_the_measure_is_the_mean_of_the_latest_films():
-    record(*[5] * pace.RECENT_FILMS)
-    record(*[2, 3] * (pace.RECENT_FILMS // 2))
+    record(*[5] * pace.RECENT_ENTRIES)
+    record(*[2, 3] * (pace.RECENT_ENTRIES // 2))
 
     assert pace.requests_per_film() == 2.5
 
@@ -56,8 +57,22 @@ def test_each_film_looked_up_counts_the_requests_it_sent(fake_tmdb):
     services.enrich_movie(lacking.pk)
     after_absent = fake_tmdb.stats()["requests"]
 
-    latest_first = [int(count) for count in ratelimit.redis_client().lrange(pace.KEY, 0, -1)]
-    assert latest_first == [after_absent - after_found, after_found]
+    latest_first = [entry.decode() for entry in ratelimit.redis_client().lrange(pace.KEY, 0, -1)]
+    assert latest_first == [f"{after_absent - after_found}:1", f"{after_found}:1"]
+
+
+def test_requests_of_an_attempt_tmdb_failed_count_towards_its_film(fake_tmdb):
+    record(*[2] * pace.MEASURED_AFTER)
+    movie = session_with_movies([catalog_film(fake_tmdb, 0)]).movies.get()
+    fake_tmdb.fail_next(503, path_contains="/movie/")  # the search answers, the details fail
+
+    with pytest.raises(TmdbTransientError):
+        services.enrich_movie(movie.pk)
+    services.enrich_movie(movie.pk)  # the retry: both requests again
+
+    # 21 films cost 40 + 2 requests, and the failed attempt's 2 besides.
+    assert fake_tmdb.stats()["requests"] == 4
+    assert pace.requests_per_film() == pytest.approx(44 / 21)
 
 
 def test_the_eta_follows_the_measured_requests_per_film(fake_tmdb, settings):
