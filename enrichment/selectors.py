@@ -1,7 +1,9 @@
-"""Reads of the matching: the movies of a session worth a second look."""
+"""Reads of the enrichment: the movies of a session worth a second look, and whether TMDB answers."""
 
+import redis
 from django.db.models import Count, Q
 
+from enrichment import ratelimit
 from movies.models import Movie
 
 Status = Movie.EnrichmentStatus
@@ -60,3 +62,12 @@ def matches_to_review(session_id, confidence_below):
         movie.duplicate_of = duplicate_of.get(movie.pk, [])
         reviewed.append(movie)
     return reviewed
+
+
+def tmdb_unreachable_since():
+    """(known, since): since when TMDB has not answered the workers (their shared circuit breaker
+    is open), None while it answers; known is False when Redis, which holds the breaker, cannot say."""
+    try:
+        return True, ratelimit.state().breaker_open_since
+    except redis.RedisError:
+        return False, None

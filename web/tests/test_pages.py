@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+from enrichment import ratelimit
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.tests.factories import SessionFactory
 
@@ -140,3 +141,29 @@ def test_the_browsers_favicon_request_finds_the_icon(client):
     assert response.status_code == 301
     assert response["Location"].endswith("/web/icon.svg")
     assert finders.find("web/icon.svg")
+
+
+def test_tmdb_status_says_whether_the_workers_get_answers(client, settings):
+    settings.TMDB_BREAKER_FAILURES = 2
+    ratelimit.reset()
+    assert client.get("/tmdb-status.json").json() == {
+        "reachable": True, "unreachable_since": None, "unreachable_seconds": None
+    }
+
+    ratelimit.record_failure()
+    ratelimit.record_failure()
+    down = client.get("/tmdb-status.json")
+
+    assert down["Cache-Control"].startswith("max-age=0")
+    assert down.json()["reachable"] is False and 0 <= down.json()["unreachable_seconds"] < 5
+    ratelimit.record_success()
+    assert client.get("/tmdb-status.json").json()["reachable"] is True
+    ratelimit.reset()
+
+
+def test_tmdb_status_without_redis_does_not_know(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+
+    answer = client.get("/tmdb-status.json")
+
+    assert answer.status_code == 200 and answer.json()["reachable"] is None

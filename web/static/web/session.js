@@ -6,7 +6,8 @@
   const { $, fmt, api, getJson, showError, finished, holdReads, resumeReads, held } = window.Page;
   const POLL_MS = 1500;
   const ANALYTICS_EVERY_MS = 4000;
-  const state = { status: null, analyticsAt: 0, analyticsFor: "", year: "" };
+  const TMDB_EVERY_MS = 6000;
+  const state = { status: null, analyticsAt: 0, analyticsFor: "", year: "", tmdbAt: 0, tmdb: null };
 
   // --- progress -------------------------------------------------------------
   function duration(seconds) {
@@ -29,7 +30,11 @@
     // queue_position counts the uploads served before this one or sharing its turn, this one included.
     const others = (status.queue_position || 1) - 1;
     if (others) extra.push(`${fmt(others)} other upload${others === 1 ? "" : "s"} ahead of or alongside yours`);
-    if (status.eta_seconds !== undefined && status.eta_seconds !== null && !finished(status.status)) {
+    const tmdbDown = state.tmdb && state.tmdb.reachable === false && !finished(status.status);
+    if (tmdbDown) {
+      // The ETA assumes TMDB answers; while it does not, say so instead of promising a time.
+      extra.push(`TMDB is not answering (for ${duration(state.tmdb.unreachable_seconds)}); your films continue when it is back`);
+    } else if (status.eta_seconds !== undefined && status.eta_seconds !== null && !finished(status.status)) {
       extra.push(`${duration(status.eta_seconds)} left`);
     }
     $("progress-extra").textContent = extra.join(" · ");
@@ -48,6 +53,14 @@
   async function poll() {
     try {
       const status = await getJson(`${api}/status`);
+      if (!finished(status.status) && Date.now() - state.tmdbAt > TMDB_EVERY_MS) {
+        state.tmdbAt = Date.now();
+        // A side note to the progress: when it cannot be read, the progress still shows.
+        state.tmdb = await getJson("/tmdb-status.json").catch((error) => {
+          if (held(error)) throw error;
+          return state.tmdb;
+        });
+      }
       $("load-error").hidden = true;
       state.status = status;
       renderProgress(status);
