@@ -2,6 +2,7 @@
 
 import redis
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from enrichment import ratelimit
 from movies.models import Movie
@@ -64,10 +65,17 @@ def matches_to_review(session_id, confidence_below):
     return reviewed
 
 
-def tmdb_unreachable_since():
-    """(known, since): since when TMDB has not answered the workers (their shared circuit breaker
-    is open), None while it answers; known is False when Redis, which holds the breaker, cannot say."""
+def tmdb_reachability():
+    """Whether TMDB answers the workers: their shared circuit breaker is open while it does not.
+
+    ``reachable`` is None when Redis, which holds the breaker, cannot say.
+    """
     try:
-        return True, ratelimit.state().breaker_open_since
+        since = ratelimit.state().breaker_open_since
     except redis.RedisError:
-        return False, None
+        return {"reachable": None, "unreachable_since": None, "unreachable_seconds": None}
+    return {
+        "reachable": since is None,
+        "unreachable_since": since,
+        "unreachable_seconds": round((timezone.now() - since).total_seconds()) if since else None,
+    }

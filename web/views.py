@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config.exceptions import not_found as api_not_found
 from config.health import tmdb_mode
-from enrichment.selectors import tmdb_unreachable_since
+from enrichment.selectors import tmdb_reachability
 from sessions.selectors import get_live_session
 from sessions.services import extend_session_expiry
 from web.selectors import diary_days
@@ -48,18 +47,8 @@ def session_diary_days(request, session_id):
 
 @never_cache
 def tmdb_status(request):
-    """Whether TMDB answers the workers: a session page says so instead of an ETA while it does not.
-
-    ``reachable`` is null when Redis cannot say.
-    """
-    known, since = tmdb_unreachable_since()
-    return JsonResponse(
-        {
-            "reachable": (since is None) if known else None,
-            "unreachable_since": since,
-            "unreachable_seconds": round((timezone.now() - since).total_seconds()) if since else None,
-        }
-    )
+    """Whether TMDB answers the workers: a session page says so instead of an ETA while it does not."""
+    return JsonResponse(tmdb_reachability())
 
 
 def not_found(request, exception=None):

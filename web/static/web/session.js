@@ -151,12 +151,7 @@
   });
   $("delete-yes").addEventListener("click", async () => {
     holdReads();
-    let response;
-    try {
-      response = await fetch(api, { method: "DELETE" });
-    } catch {
-      response = null;
-    }
+    const response = await fetch(api, { method: "DELETE" }).catch(() => null); // null: no answer
     if (response && (response.status === 204 || response.status === 404)) {
       window.location.assign("/?deleted=1");
       return;
