@@ -13,7 +13,7 @@ films of the stand-in's catalog. Prints, per cold run and as medians:
 - efficiency = (requests / 4 per s) / wall: 1.0 is the physical limit; goal >= 0.97
 - violations: requests past 40 in a sliding 10 s (the stand-in answers them 429); goal 0,
   and the shortest time in which 41 requests were accepted (above 10 s = the margin kept)
-- requests per film on the realistic mix of enrichment/fake_catalog.py (86 % exact year, 5 % a
+- requests per film on the realistic mix of enrichment/standin/catalog.py (86 % exact year, 5 % a
   year off, 5 % absent, 4 % with a more popular same-title film in another year): goal <= 2.05
 
 With ``--error-rate 0.1`` the stand-in answers that share of requests 500/503 at random; the
@@ -45,7 +45,7 @@ WARM_FILMS_GOAL, WARM_SECONDS_GOAL = 1600, 15.0
 
 
 def configure(port, rate_limit="40/10"):
-    from enrichment.fake_tmdb import DEFAULT_API_KEY
+    from enrichment.standin.server import DEFAULT_API_KEY
 
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
@@ -134,14 +134,14 @@ class StandIn:
 
 def catalog_rows(seed, size, count):
     """``count`` Letterboxd rows of the stand-in's catalog in a real export's mix, and the catalog."""
-    from enrichment.fake_catalog import build_catalog, realistic_mix
+    from enrichment.standin.catalog import build_catalog, realistic_mix
 
     catalog = build_catalog(seed, size)
     return realistic_mix(catalog, count, seed), catalog
 
 
 def forget_cached(rows, catalog):
-    from enrichment.matching import fold_title
+    from enrichment.matching.rules import fold_title
     from enrichment.models import LetterboxdLink
     from movies.models import Film, FilmLookup
 
@@ -166,7 +166,7 @@ def run_session(rows, label):
     """Create a session of ``rows`` as an upload would, enrich it, and return (seconds, session)."""
     from django.db import transaction
 
-    from enrichment.scheduling import dispatch_enrichment
+    from enrichment.queueing.scheduling import dispatch_enrichment
     from movies.models import Movie
     from sessions.models import Session
 
@@ -187,7 +187,7 @@ def run_session(rows, label):
 
 
 def cold_run(rows, catalog, stand_in):
-    from enrichment import ratelimit
+    from enrichment.tmdb import ratelimit
 
     forget_cached(rows, catalog)
     ratelimit.reset()
@@ -225,9 +225,9 @@ def span_text(span):
 
 def prefill_cache(rows, catalog):
     """Cache rows as enrichment stores them, without spending the bench's TMDB budget on them."""
-    from enrichment.resolving import Resolution, remember_lookup
-    from enrichment.searching import store_film
-    from enrichment.tmdb import film_fields
+    from enrichment.matching.resolving import Resolution, remember_lookup
+    from enrichment.matching.searching import store_film
+    from enrichment.tmdb.client import film_fields
     from movies.models import Movie
 
     films = {film["id"]: film for film in catalog.films}

@@ -15,10 +15,10 @@ session's ``completed_at``.
 Prints per run and as medians over --runs:
 
 - ETA / real time left at each checkpoint (1.0 is exact; above 1 promises too long a wait)
-  - measured: the ETA the session showed (enrichment/pace.py's mean requests per film)
+  - measured: the ETA the session showed (enrichment/queueing/pace.py's mean requests per film)
   - fixed 2: the old assumption, computed offline from the same reads: films left (as
-    enrichment/scheduling.py counts them) x 2 / the shared refill rate
-- requests per film at the end: ``enrichment.pace.requests_per_film()`` (the last 200 films),
+    enrichment/queueing/scheduling.py counts them) x 2 / the shared refill rate
+- requests per film at the end: ``enrichment.queueing.pace.requests_per_film()`` (the last 200 films),
   and the stand-in's request count / films (the whole session)
 
 --mix realistic (default) is bench/enrich.py's mix (86 % exact year, 5 % a year off, 5 % absent,
@@ -82,7 +82,8 @@ def session_rows(mix, films, seed):
 
 def one_run(rows, catalog, stand_in):
     """Upload ``rows`` as one session and follow it; returns the run's figures."""
-    from enrichment import pace, ratelimit
+    from enrichment.queueing import pace
+    from enrichment.tmdb import ratelimit
     from sessions.models import Session
 
     forget_cached(rows, catalog)
@@ -185,7 +186,7 @@ def main():
     configure(args.port)
     from django.core.management import call_command
 
-    from enrichment.ratelimit import refill_per_second
+    from enrichment.tmdb.ratelimit import refill_per_second
 
     call_command("migrate", verbosity=0)
     rows, catalog, catalog_size = session_rows(args.mix, args.films, args.seed)

@@ -92,7 +92,7 @@ class Watch:
 
 
 def one_run(args, rows, catalog, stand_in):
-    from enrichment import ratelimit
+    from enrichment.tmdb import ratelimit
 
     big_rows = rows[: args.big_films]
     small_rows = rows[args.big_films : args.big_films + args.small_films]

@@ -5,7 +5,7 @@
 Starts the stand-in (``manage.py fake_tmdb``, its rate limit raised: this measures answers,
 not time), builds the same catalog in-process to know every row's right answer, and enriches
 one session of rows with ``enrich_movie`` (the code a worker runs) from a cold cache: ``--films``
-exact-year rows of the base catalog plus every case of enrichment/fake_catalog.py (year off,
+exact-year rows of the base catalog plus every case of enrichment/standin/catalog.py (year off,
 absent, decoys, Split-shaped and same-year ties, shorts, renamed titles, TV, the duplicate pair).
 Prints, overall and per case:
 
@@ -42,7 +42,7 @@ def bench_rows(catalog, films, seed):
 
 
 def forget(catalog, rows):
-    from enrichment.matching import fold_title
+    from enrichment.matching.rules import fold_title
     from enrichment.models import LetterboxdLink
     from movies.models import Film, FilmLookup
 
@@ -53,7 +53,7 @@ def forget(catalog, rows):
 
 def enrich(rows):
     """One session of ``rows``, each movie enriched as a worker would; returns {uri: Movie}."""
-    from enrichment.services import enrich_movie
+    from enrichment.services.enriching import enrich_movie
     from movies.models import Movie
     from sessions.models import Session
 
@@ -71,7 +71,7 @@ def enrich(rows):
 
 def previous_order_requests(row, fake):
     """Requests the search order before this change would spend on ``row`` (replayed on the catalog)."""
-    from enrichment.matching import fold_title
+    from enrichment.matching.rules import fold_title
 
     wanted = fold_title(row.title)
     years = [None] if row.year is None else [row.year, row.year - 1, row.year + 1, None]
@@ -103,9 +103,9 @@ def main():
 
     from django.core.management import call_command
 
-    from enrichment import ratelimit
-    from enrichment.fake_tmdb import FakeTmdb
-    from enrichment.matching import REVIEW_BELOW
+    from enrichment.matching.rules import REVIEW_BELOW
+    from enrichment.standin.server import FakeTmdb
+    from enrichment.tmdb import ratelimit
     from movies.models import Movie
 
     call_command("migrate", verbosity=0)

@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 # (starting a session with its cache pass, sending the next round, the reconciler) stays on the
 # default queue, so control work never waits behind films. Every worker consumes both: Kombu's
 # Redis transport polls the two in turn. Within the film queue, Redis priorities (0 first) let
-# sessions with little work left go before big ones (enrichment/scheduling.py).
+# sessions with little work left go before big ones (enrichment/queueing/scheduling.py).
 CONTROL_QUEUE = "celery"
 FILM_QUEUE = "enrichment"
 app.conf.task_queues = (Queue(CONTROL_QUEUE), Queue(FILM_QUEUE))
@@ -30,7 +30,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=17),
     },
     # Completes sessions whose last round's callback was lost and re-queues movies whose
-    # tasks were lost (enrichment/recovery.py): every 15 s, so a fault costs about a minute.
+    # tasks were lost (enrichment/queueing/recovery.py): every 15 s, so a fault costs about a minute.
     "reconcile-enrichment": {
         "task": "enrichment.tasks.reconcile_sessions",
         "schedule": 15.0,

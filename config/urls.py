@@ -3,9 +3,9 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.exceptions import not_found as api_not_found
-from config.health import health
-from enrichment.views import ReEnrichSessionView
+from core.exceptions import not_found as api_not_found
+from core.health import health
+from enrichment.api.reenrich import ReEnrichSessionView
 from sessions.views import UploadView
 
 urlpatterns = [
@@ -32,10 +32,10 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
-# API errors answer JSON with a `detail`, as the API's own errors do (config/exceptions.py).
-handler400 = "config.exceptions.bad_request"
-handler403 = "config.exceptions.permission_denied"
+# API errors answer JSON with a `detail`, as the API's own errors do (core/exceptions.py).
+handler400 = "core.exceptions.bad_request"
+handler403 = "core.exceptions.permission_denied"
 # Unknown paths outside /api/: a plain page (with DEBUG off; DEBUG shows Django's own). Not a catch-all
 # route: that would stop CommonMiddleware adding a missing slash (/s/<id> to /s/<id>/, /admin).
 handler404 = "web.views.not_found"
-handler500 = "config.exceptions.server_error"
+handler500 = "core.exceptions.server_error"

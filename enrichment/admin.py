@@ -8,14 +8,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 
-from enrichment.corrections import undo_correction
 from enrichment.models import LetterboxdLink, MatchCorrection
-from enrichment.operations import SessionStillEnriching, reenrich_session, refresh_films
-from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.tmdb import TmdbError
-from movies.admin import FilmAdmin
+from enrichment.services.corrections import undo_correction
+from enrichment.services.operations import SessionStillEnriching, reenrich_session, refresh_films
+from enrichment.tmdb.client import TmdbError
+from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
+from movies.admin import FilmAdmin, SessionWithMoviesAdmin
 from movies.models import Film
-from sessions.admin import ReadOnlyAdminMixin, SessionAdmin
+from sessions.admin import ReadOnlyAdminMixin
 from sessions.models import Session
 
 
@@ -27,7 +27,7 @@ admin.site.unregister(Session)
 
 
 @admin.register(Session)
-class ReEnrichSessionAdmin(SessionAdmin):
+class ReEnrichSessionAdmin(SessionWithMoviesAdmin):
     action_form = ReEnrichActionForm
     actions = ("reenrich_all", "retry_problems")
 

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from enrichment.match_api import MatchesView, MovieMatchView
+from enrichment.api.matches import MatchesView, MovieMatchView
 
 urlpatterns = [
     re_path(r"^session/(?P<session_id>[^/]+)/matches/?$", MatchesView.as_view(), name="session-matches"),

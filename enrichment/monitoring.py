@@ -4,7 +4,7 @@ from django.db.models import F
 
 from config.celery_app import FILM_QUEUE
 from config.celery_app import app as celery_app
-from enrichment import ratelimit
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from sessions.models import PROCESSED_COUNT, Session
 

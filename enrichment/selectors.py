@@ -1,14 +1,16 @@
 """Reads of the enrichment: the movies of a session worth a second look, and whether TMDB answers."""
 
 import redis
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from enrichment import ratelimit
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 
 Status = Movie.EnrichmentStatus
 REVIEWED_STATUSES = (Status.NOT_FOUND, Status.TV)
+REAL_TMDB_URL = "https://api.themoviedb.org/"
 
 
 def duplicate_matches(session_id):
@@ -79,3 +81,12 @@ def tmdb_reachability():
         "unreachable_since": since,
         "unreachable_seconds": round((timezone.now() - since).total_seconds()) if since else None,
     }
+
+
+def tmdb_mode():
+    """Which TMDB enrichment talks to: "real", or "fake" (a stand-in such as `manage.py fake_tmdb`)."""
+    real = settings.TMDB_API_BASE_URL.startswith(REAL_TMDB_URL)
+    mode = {"mode": "real" if real else "fake", "base_url": settings.TMDB_API_BASE_URL}
+    if not real:
+        mode["warning"] = "Enrichment uses a local TMDB stand-in: films and their data are invented."
+    return mode

@@ -1,8 +1,8 @@
-"""Staff-only operations API under /api/admin/ (enrichment/staff_api.py), with or without a slash."""
+"""Staff-only operations API under /api/admin/ (enrichment/api/staff.py), with or without a slash."""
 
 from django.urls import re_path
 
-from enrichment.staff_api import ReEnrichView, SessionErrorsView, WorkerStatusView
+from enrichment.api.staff import ReEnrichView, SessionErrorsView, WorkerStatusView
 
 HEX = "[0-9a-fA-F]"
 SESSION = rf"sessions/(?P<session_id>{HEX}{{8}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{12}})"

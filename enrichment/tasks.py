@@ -9,9 +9,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from enrichment import recovery, scheduling, services
-from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.tmdb import TmdbTransientError
+from enrichment.queueing import recovery, scheduling
+from enrichment.services import enriching
+from enrichment.tmdb.client import TmdbTransientError
+from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 # With the backoff doubling from 1 s to at most 30 s: about ten minutes of database outage.
@@ -34,17 +35,17 @@ def start_enrichment(session_id):
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def enrich_movie(self, movie_id):
     try:
-        return services.enrich_movie(movie_id)
+        return enriching.enrich_movie(movie_id)
     except RateLimitWaitTooLong as wait:
         if wait.outage_seconds is not None and wait.outage_seconds >= settings.TMDB_OUTAGE_GIVE_UP_SECONDS:
-            return services.stop_for_outage(movie_id, wait.outage_seconds)
+            return enriching.stop_for_outage(movie_id, wait.outage_seconds)
         # Waiting for the shared budget is not a failed attempt: come back when the slot is due.
         raise self.retry(countdown=wait.wait) from None
     except TmdbTransientError as error:
-        outcome = services.record_transient_error(movie_id, error)
+        outcome = enriching.record_transient_error(movie_id, error)
         if outcome is not None:
             return outcome
-        raise self.retry(countdown=services.retry_delay(error.retry_after)) from None
+        raise self.retry(countdown=enriching.retry_delay(error.retry_after)) from None
     except DATABASE_ERRORS as error:
         if self.request.retries >= MAX_DATABASE_RETRIES:
             raise  # the movie stays pending: the reconciler sends it again later

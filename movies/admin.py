@@ -7,11 +7,15 @@ films from TMDB is an action of enrichment/admin.py, which extends FilmAdmin.
 """
 
 from django.contrib import admin
+from django.db.models import Case, IntegerField, Value, When
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from movies.models import Film, FilmLookup, Movie, Watch
-from sessions.admin import ReadOnlyAdminMixin
+from sessions.admin import ReadOnlyAdminMixin, SessionAdmin
+from sessions.models import Session
 
 TMDB_FILM_PAGE = "https://www.themoviedb.org/movie/{}"
 TMDB_ID_MAX = 2**31 - 1  # a PositiveIntegerField; a larger number would be a database error
@@ -96,3 +100,80 @@ class FilmLookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("movies.delete_filmlookup")
+
+
+# The session page shows this many movies, problems first; the rest are a link away.
+SESSION_PAGE_MOVIES = 50
+
+# Order of the movies on a session's page: what needs attention first.
+_PROBLEMS_FIRST = Case(
+    When(enrichment_status=Movie.EnrichmentStatus.FAILED, then=Value(0)),
+    When(enrichment_status=Movie.EnrichmentStatus.NOT_FOUND, then=Value(1)),
+    When(enrichment_status=Movie.EnrichmentStatus.PENDING, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def session_movies_url(session_id, **filters):
+    """The movie admin's list of one session's movies, with optional extra filters."""
+    query = urlencode({"session__id__exact": session_id, **filters})
+    return f"{reverse('admin:movies_movie_changelist')}?{query}"
+
+
+class FirstMoviesFormSet(BaseInlineFormSet):
+    """Only the first SESSION_PAGE_MOVIES movies: a 3,000-film session opens as fast as a small one."""
+
+    def get_queryset(self):
+        # Kept, so that the slice is read once: every form of the page asks for it.
+        if not hasattr(self, "_first_movies"):
+            self._first_movies = (
+                super().get_queryset().order_by(_PROBLEMS_FIRST, "title", "id")[:SESSION_PAGE_MOVIES]
+            )
+        return self._first_movies
+
+
+class SessionMovieInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Movie
+    formset = FirstMoviesFormSet
+    fields = readonly_fields = (
+        "movie_link",
+        "year",
+        "enrichment_status",
+        "enrichment_attempts",
+        "enrichment_error",
+    )
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = f"Movies (the first {SESSION_PAGE_MOVIES}, problems first)"
+
+    @admin.display(description="title")
+    def movie_link(self, movie):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:movies_movie_change", args=[movie.pk]), movie
+        )
+
+
+admin.site.unregister(Session)
+
+@admin.register(Session)
+class SessionWithMoviesAdmin(SessionAdmin):
+    """The session admin with its movies: the first ones inline, problems first, and links to all."""
+
+    fields = readonly_fields = (
+        *SessionAdmin.fields[: SessionAdmin.fields.index("not_found_count") + 1],
+        "all_movies",
+        *SessionAdmin.fields[SessionAdmin.fields.index("not_found_count") + 1 :],
+    )
+    inlines = (SessionMovieInline,)
+
+    @admin.display(description="movies")
+    def all_movies(self, session):
+        return format_html(
+            '<a href="{}">all {} movies</a> · <a href="{}">failed</a> · <a href="{}">not found</a>',
+            session_movies_url(session.pk),
+            session.total_movies,
+            session_movies_url(session.pk, enrichment_status__exact=Movie.EnrichmentStatus.FAILED),
+            session_movies_url(session.pk, enrichment_status__exact=Movie.EnrichmentStatus.NOT_FOUND),
+        )

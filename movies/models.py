@@ -43,7 +43,7 @@ class TmdbFields(models.Model):
 
 
 class MatchMethod(models.TextChoices):
-    """How a Letterboxd row was tied to TMDB (see enrichment/matching.py)."""
+    """How a Letterboxd row was tied to TMDB (see enrichment/matching/rules.py)."""
 
     EXACT_YEAR = "exact_year", "exact year"
     YEAR_OFF = "year_off", "year ±1"

@@ -1,39 +1,17 @@
 """Admin for upload sessions: read-only views of their state for operators.
 
-The re-enrich actions need the enrichment app, which this app must not import:
-enrichment/admin.py extends ``SessionAdmin`` with them and registers it in place
-of this one.
+A session's movies are the movies app's, which this app must not import: movies/admin.py
+extends ``SessionAdmin`` with them, and enrichment/admin.py with the re-enrich actions, each
+registering its class in place of the one before (apps' admin modules load in INSTALLED_APPS order).
 """
 
 import uuid
 
 from django.contrib import admin
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.db.models import Q
 from django.utils.html import format_html
-from django.utils.http import urlencode
 
-from movies.models import Movie
 from sessions.models import Session
-
-# The session page shows this many movies, problems first; the rest are a link away.
-SESSION_PAGE_MOVIES = 50
-
-# Order of the movies on a session's page: what needs attention first.
-_PROBLEMS_FIRST = Case(
-    When(enrichment_status=Movie.EnrichmentStatus.FAILED, then=Value(0)),
-    When(enrichment_status=Movie.EnrichmentStatus.NOT_FOUND, then=Value(1)),
-    When(enrichment_status=Movie.EnrichmentStatus.PENDING, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
-
-def session_movies_url(session_id, **filters):
-    """The movie admin's list of one session's movies, with optional extra filters."""
-    query = urlencode({"session__id__exact": session_id, **filters})
-    return f"{reverse('admin:movies_movie_changelist')}?{query}"
 
 
 class ReadOnlyAdminMixin:
@@ -65,40 +43,6 @@ class HasProblemsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FirstMoviesFormSet(BaseInlineFormSet):
-    """Only the first SESSION_PAGE_MOVIES movies: a 3,000-film session opens as fast as a small one."""
-
-    def get_queryset(self):
-        # Kept, so that the slice is read once: every form of the page asks for it.
-        if not hasattr(self, "_first_movies"):
-            self._first_movies = (
-                super().get_queryset().order_by(_PROBLEMS_FIRST, "title", "id")[:SESSION_PAGE_MOVIES]
-            )
-        return self._first_movies
-
-
-class SessionMovieInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Movie
-    formset = FirstMoviesFormSet
-    fields = readonly_fields = (
-        "movie_link",
-        "year",
-        "enrichment_status",
-        "enrichment_attempts",
-        "enrichment_error",
-    )
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    verbose_name_plural = f"Movies (the first {SESSION_PAGE_MOVIES}, problems first)"
-
-    @admin.display(description="title")
-    def movie_link(self, movie):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:movies_movie_change", args=[movie.pk]), movie
-        )
-
-
 @admin.register(Session)
 class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -125,7 +69,6 @@ class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "matched_count",
         "failed_count",
         "not_found_count",
-        "all_movies",
         "created_at",
         "enrichment_started_at",
         "completed_at",
@@ -133,7 +76,6 @@ class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "expires_at",
         "upload_metadata",
     )
-    inlines = (SessionMovieInline,)
 
     def get_search_results(self, request, queryset, search_term):
         # A whole id finds its session through the primary key; a fragment searches the ids' text.
@@ -157,13 +99,3 @@ class SessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="matched on TMDB")
     def matched_count(self, session):
         return session.enriched_count  # the API's matched_count; its enriched_count is the progress above
-
-    @admin.display(description="movies")
-    def all_movies(self, session):
-        return format_html(
-            '<a href="{}">all {} movies</a> · <a href="{}">failed</a> · <a href="{}">not found</a>',
-            session_movies_url(session.pk),
-            session.total_movies,
-            session_movies_url(session.pk, enrichment_status__exact=Movie.EnrichmentStatus.FAILED),
-            session_movies_url(session.pk, enrichment_status__exact=Movie.EnrichmentStatus.NOT_FOUND),
-        )

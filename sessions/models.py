@@ -44,7 +44,7 @@ class Session(models.Model):
     last_accessed = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_expiry)
 
-    # Scheduling (enrichment.scheduling): the highest movie id handed to the broker in this run
+    # Scheduling (enrichment.queueing.scheduling): the highest movie id handed to the broker in this run
     # (movies are sent in id order, a round at a time), and the expected finish under the shared
     # TMDB rate, written when a round is sent so that the status read only subtracts now.
     round_cursor = models.BigIntegerField(default=0)

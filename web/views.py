@@ -5,9 +5,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from config.exceptions import not_found as api_not_found
-from config.health import tmdb_mode
-from enrichment.selectors import tmdb_reachability
+from core.exceptions import not_found as api_not_found
+
+from enrichment.selectors import tmdb_mode, tmdb_reachability
 from sessions.selectors import get_live_session
 from sessions.services import extend_session_expiry
 from web.selectors import diary_days

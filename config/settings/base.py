@@ -54,8 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost but for security: a database outage anywhere below answers a JSON 503.
-    "config.outage.DatabaseOutageMiddleware",
-    "config.csp.ContentSecurityPolicyMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +91,7 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": env_bool("CONN_HEALTH_CHECKS", False),
     }
 }
-# A database that does not answer fails the request in seconds (a 503, config/outage.py), not a hang.
+# A database that does not answer fails the request in seconds (a 503, core/outage.py), not a hang.
 DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),
     "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
@@ -103,7 +103,7 @@ REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss")
 REDIS_TIMEOUT_SECONDS = 1
 CACHES = {
     "default": {
-        "BACKEND": "config.cache.FailOpenRedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "lbx",
         "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
@@ -199,8 +199,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ReadRateThrottle", "config.throttling.WriteRateThrottle"],
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ReadRateThrottle", "core.throttling.WriteRateThrottle"],
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     # Proxies in front of the API that append the client's address to X-Forwarded-For.
     # 0: the socket's address, and the header (anyone can write it) is ignored.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
@@ -220,7 +220,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.add_common_answers",
+        "core.schema.add_common_answers",
     ],
 }
 
@@ -242,7 +242,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
-# Content-Security-Policy of every response (config/csp.py), by directive. Scripts and styles
+# Content-Security-Policy of every response (core/csp.py), by directive. Scripts and styles
 # from this origin only, none inline; posters from TMDB's image host; no plugins, no <base>,
 # never framed. Django 6.0's own SECURE_CSP takes the same shape.
 SECURE_CSP = {

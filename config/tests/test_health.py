@@ -1,7 +1,7 @@
 import pytest
 from django.db import connections
 
-from config.health import check_database
+from core.health import check_database
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from config import outage
+from core import outage
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory
 from sessions.models import Session
 from sessions.tests.exports import LetterboxdExport

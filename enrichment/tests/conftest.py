@@ -4,9 +4,10 @@ import threading
 
 import pytest
 
-from enrichment import pace, ratelimit
-from enrichment.fake_catalog import letterboxd_row
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, make_server
+from enrichment.queueing import pace
+from enrichment.standin.catalog import letterboxd_row
+from enrichment.standin.server import DEFAULT_API_KEY, FakeTmdb, make_server
+from enrichment.tmdb import ratelimit
 
 # This suite's ports. Another copy of the suite may run at the same time on this machine, so a
 # stand-in takes the first free one.

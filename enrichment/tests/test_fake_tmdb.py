@@ -2,12 +2,12 @@
 
 import pytest
 
-from enrichment.fake_catalog import CASE_FIRST_WORDS, CASE_SECOND_WORDS, build_catalog
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
-from enrichment.matching import fold_title
-from enrichment.resolving import resolve
+from enrichment.matching.resolving import resolve
+from enrichment.matching.rules import fold_title
+from enrichment.standin.catalog import CASE_FIRST_WORDS, CASE_SECOND_WORDS, build_catalog
+from enrichment.standin.server import DEFAULT_API_KEY, FakeTmdb
 from enrichment.tests.conftest import base_url, serve
-from enrichment.tmdb import TmdbClient, film_fields
+from enrichment.tmdb.client import TmdbClient, film_fields
 from movies.models import Film
 
 

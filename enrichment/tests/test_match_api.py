@@ -5,8 +5,8 @@ import pytest
 from django.db.models import Count, F
 from django.urls import reverse
 
-from enrichment import services
 from enrichment.models import LetterboxdLink, MatchCorrection
+from enrichment.services import enriching
 from enrichment.tests.test_admin import run_action
 from movies.models import Film, MatchMethod, Movie
 from movies.tests.factories import FilmFactory, MovieFactory
@@ -24,7 +24,7 @@ def enriched_session(fake, rows):
         movie = MovieFactory(
             session=session, title=row.title, year=row.year, letterboxd_uri=row.uri, key=row.uri
         )
-        services.enrich_movie(movie.pk)
+        enriching.enrich_movie(movie.pk)
     Session.objects.filter(pk=session.pk).update(status=Session.Status.COMPLETED)
     return session
 

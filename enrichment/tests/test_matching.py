@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from enrichment import ratelimit
-from enrichment.matching import REVIEW_BELOW, decide
-from enrichment.resolving import resolve
-from enrichment.titles import fold_title, show_of_episode
-from enrichment.tmdb import SearchHit, TmdbClient
+from enrichment.matching.resolving import resolve
+from enrichment.matching.rules import REVIEW_BELOW, decide
+from enrichment.matching.titles import fold_title, show_of_episode
+from enrichment.tmdb import ratelimit
+from enrichment.tmdb.client import SearchHit, TmdbClient
 from movies.models import Movie
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tmdb"

@@ -5,9 +5,9 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from enrichment import operations
-from enrichment.matching import fold_title
-from enrichment.operations import SessionStillEnriching, reenrich_session, refresh_films
+from enrichment.matching.rules import fold_title
+from enrichment.services import operations
+from enrichment.services.operations import SessionStillEnriching, reenrich_session, refresh_films
 from enrichment.tests.conftest import catalog_film
 from movies.models import Film, FilmLookup, Movie
 from movies.tests.factories import EnrichedMovieFactory, FilmFactory, FilmLookupFactory, MovieFactory

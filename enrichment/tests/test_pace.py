@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from enrichment import pace, ratelimit, scheduling, services
+from enrichment.queueing import pace, scheduling
+from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
-from enrichment.tmdb import TmdbTransientError
+from enrichment.tmdb import ratelimit
+from enrichment.tmdb.client import TmdbTransientError
 from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +54,9 @@ def test_each_film_looked_up_counts_the_requests_it_sent(fake_tmdb):
     absent = fake_tmdb.catalog.rows_of("absent")[0]
     lacking = session_with_movies([(absent.title, absent.year)]).movies.get()
 
-    services.enrich_movie(found.pk)
+    enriching.enrich_movie(found.pk)
     after_found = fake_tmdb.stats()["requests"]
-    services.enrich_movie(lacking.pk)
+    enriching.enrich_movie(lacking.pk)
     after_absent = fake_tmdb.stats()["requests"]
 
     latest_first = [entry.decode() for entry in ratelimit.redis_client().lrange(pace.KEY, 0, -1)]
@@ -67,8 +69,8 @@ def test_requests_of_an_attempt_tmdb_failed_count_towards_its_film(fake_tmdb):
     fake_tmdb.fail_next(503, path_contains="/movie/")  # the search answers, the details fail
 
     with pytest.raises(TmdbTransientError):
-        services.enrich_movie(movie.pk)
-    services.enrich_movie(movie.pk)  # the retry: both requests again
+        enriching.enrich_movie(movie.pk)
+    enriching.enrich_movie(movie.pk)  # the retry: both requests again
 
     # 21 films cost 40 + 2 requests, and the failed attempt's 2 besides.
     assert fake_tmdb.stats()["requests"] == 4

@@ -6,9 +6,9 @@ import time
 import pytest
 import requests
 
-from enrichment import ratelimit
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb
+from enrichment.standin.server import DEFAULT_API_KEY, FakeTmdb
 from enrichment.tests.conftest import base_url, serve
+from enrichment.tmdb import ratelimit
 
 LIMIT, WINDOW = 20, 2.0
 PROCESSES, REQUESTS_EACH = 4, 15

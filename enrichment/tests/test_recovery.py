@@ -8,9 +8,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
-from enrichment import ratelimit, recovery, scheduling, services
+from enrichment.queueing import recovery, scheduling
+from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tests.test_worker import wait_until_settled
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from sessions.models import Session
 
@@ -68,7 +70,7 @@ def test_films_a_dead_worker_held_are_sent_again_while_the_session_still_progres
 
 def test_a_database_error_in_a_task_is_retried_like_a_tmdb_5xx(fake_tmdb, celery_worker, monkeypatch):
     session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(90, 96)])
-    enrich_movie, failed_once = services.enrich_movie, set()
+    enrich_movie, failed_once = enriching.enrich_movie, set()
 
     def database_restarting_once(movie_id):
         if movie_id not in failed_once:
@@ -76,7 +78,7 @@ def test_a_database_error_in_a_task_is_retried_like_a_tmdb_5xx(fake_tmdb, celery
             raise OperationalError("server closed the connection unexpectedly")
         return enrich_movie(movie_id)
 
-    monkeypatch.setattr(services, "enrich_movie", database_restarting_once)
+    monkeypatch.setattr(enriching, "enrich_movie", database_restarting_once)
 
     scheduling.dispatch_enrichment(session.pk)
     session = wait_until_settled(session)

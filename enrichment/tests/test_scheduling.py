@@ -9,13 +9,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
-from enrichment import recovery, scheduling
-from enrichment.fake_catalog import letterboxd_row
-from enrichment.resolving import Resolution, remember_lookup
-from enrichment.searching import store_film
+from enrichment.matching.resolving import Resolution, remember_lookup
+from enrichment.matching.searching import store_film
+from enrichment.queueing import recovery, scheduling
+from enrichment.standin.catalog import letterboxd_row
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tests.test_worker import wait_for, wait_until_settled
-from enrichment.tmdb import film_fields
+from enrichment.tmdb.client import film_fields
 from movies.models import Movie
 from sessions.models import Session
 from sessions.signals import session_ready_for_enrichment

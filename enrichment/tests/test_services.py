@@ -6,10 +6,11 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from enrichment import scheduling, services
-from enrichment.matching import fold_title
+from enrichment.matching.rules import fold_title
+from enrichment.queueing import scheduling
+from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
-from enrichment.tmdb import TmdbTransientError
+from enrichment.tmdb.client import TmdbTransientError
 from movies.models import Film, FilmLookup, MatchMethod, Movie
 from movies.tests.factories import FilmLookupFactory, MovieFactory
 from sessions.models import Session
@@ -22,7 +23,7 @@ def new_movie(title="Film", year=2001):
 
 
 def enriched(movie):
-    services.enrich_movie(movie.pk)
+    enriching.enrich_movie(movie.pk)
     movie.refresh_from_db()
     return movie
 
@@ -97,7 +98,7 @@ def test_an_expired_lookup_is_searched_again(fake_tmdb):
 
 def test_a_finished_movie_is_left_alone(fake_tmdb):
     movie = MovieFactory(enrichment_status=Movie.EnrichmentStatus.NOT_FOUND, session__total_movies=1)
-    assert services.enrich_movie(movie.pk) == Movie.EnrichmentStatus.NOT_FOUND
+    assert enriching.enrich_movie(movie.pk) == Movie.EnrichmentStatus.NOT_FOUND
     assert fake_tmdb.stats().get("requests", 0) == 0
 
 
@@ -106,8 +107,8 @@ def test_the_last_transient_error_fails_the_movie_and_keeps_the_error(fake_tmdb,
     movie = new_movie()
     error = TmdbTransientError("TMDB /search/movie answered 503", 503)
 
-    assert services.record_transient_error(movie.pk, error) is None
-    assert services.record_transient_error(movie.pk, error) == Movie.EnrichmentStatus.FAILED
+    assert enriching.record_transient_error(movie.pk, error) is None
+    assert enriching.record_transient_error(movie.pk, error) == Movie.EnrichmentStatus.FAILED
 
     movie.refresh_from_db()
     assert (movie.enrichment_status, movie.enrichment_attempts) == (Movie.EnrichmentStatus.FAILED, 2)
@@ -116,8 +117,8 @@ def test_the_last_transient_error_fails_the_movie_and_keeps_the_error(fake_tmdb,
 
 
 def test_a_transient_error_retries_at_the_next_slot_unless_tmdb_asks_for_a_pause():
-    assert services.retry_delay() == 0
-    assert services.retry_delay(retry_after=60) == 60
+    assert enriching.retry_delay() == 0
+    assert enriching.retry_delay(retry_after=60) == 60
 
 
 def test_dispatching_a_session_without_pending_movies_completes_it(fake_tmdb):
@@ -130,7 +131,7 @@ def test_dispatching_a_session_without_pending_movies_completes_it(fake_tmdb):
 def test_a_session_of_known_films_completes_at_dispatch_without_a_task_or_request(fake_tmdb):
     films = [catalog_film(fake_tmdb, index) for index in range(50, 55)]
     for movie in session_with_movies([*films, ("A Film Nobody Made", 1990)]).movies.all():
-        services.enrich_movie(movie.pk)  # an earlier session fills the cache
+        enriching.enrich_movie(movie.pk)  # an earlier session fills the cache
     fake_tmdb.reset()
     session = session_with_movies([*films, ("A Film Nobody Made", 1990)], status=Session.Status.PROCESSING)
 

@@ -7,8 +7,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
-from enrichment import ratelimit
 from enrichment.tests.test_operations import catalog_session, wait_until_completed
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory
 from sessions.models import Session

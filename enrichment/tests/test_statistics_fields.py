@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from enrichment import services
+from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def enriched(title, year):
     movie = session_with_movies([(title, year)]).movies.get()
-    services.enrich_movie(movie.pk)
+    enriching.enrich_movie(movie.pk)
     movie.refresh_from_db()
     return movie
 

@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from enrichment import ratelimit
-from enrichment.fake_tmdb import make_film
-from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError, film_fields
+from enrichment.standin.server import make_film
+from enrichment.tmdb import ratelimit
+from enrichment.tmdb.client import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError, film_fields
 
 
 def test_film_fields_follow_the_extraction_rules():

@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
-from enrichment import ratelimit, recovery, scheduling, services, tasks
+from enrichment import tasks
+from enrichment.queueing import recovery, scheduling
+from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from sessions.models import Session
 from sessions.signals import session_ready_for_enrichment
@@ -84,7 +87,7 @@ def test_transient_errors_are_retried_until_the_movie_is_enriched(fake_tmdb, cel
 
 
 def test_waiting_for_the_shared_budget_does_not_burn_an_attempt(fake_tmdb, celery_worker, monkeypatch):
-    monkeypatch.setattr(services, "MAX_SLOT_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(enriching, "MAX_SLOT_WAIT_SECONDS", 0.2)
     ratelimit.penalize(1.5)  # another worker was just told 429, Retry-After 1.5 s
     session = session_with_movies([catalog_film(fake_tmdb, 33)])
 

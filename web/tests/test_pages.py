@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from enrichment import ratelimit
+from enrichment.tmdb import ratelimit
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.tests.factories import SessionFactory
 

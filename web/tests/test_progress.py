@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from enrichment import ratelimit
+from enrichment.tmdb import ratelimit
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory
 from sessions.tests.factories import SessionFactory
 

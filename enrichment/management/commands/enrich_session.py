@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from enrichment.operations import SessionStillEnriching, reenrich_session
+from enrichment.services.operations import SessionStillEnriching, reenrich_session
 from sessions.models import Session
 
 

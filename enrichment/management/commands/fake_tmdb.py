@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enrichment.fake_tmdb import DEFAULT_API_KEY, FakeTmdb, make_server
+from enrichment.standin.server import DEFAULT_API_KEY, FakeTmdb, make_server
 
 
 class Command(BaseCommand):

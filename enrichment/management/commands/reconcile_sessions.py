@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enrichment.recovery import reconcile_sessions
+from enrichment.queueing.recovery import reconcile_sessions
 
 
 class Command(BaseCommand):

@@ -97,7 +97,7 @@ class Stack:
         )
 
     def _environment(self):
-        from enrichment.fake_tmdb import DEFAULT_API_KEY
+        from enrichment.standin.server import DEFAULT_API_KEY
 
         redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CELERY_"))}
@@ -178,7 +178,7 @@ class Stack:
 
     def catalog_export(self, films, first=0):
         """watched.csv naming `films` catalog films of the stand-in, from the `first`-th on."""
-        from enrichment.fake_catalog import generate_catalog, letterboxd_row
+        from enrichment.standin.catalog import generate_catalog, letterboxd_row
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)

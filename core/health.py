@@ -1,13 +1,11 @@
-"""GET /api/health: is every service the API and the workers depend on reachable?"""
+"""Is every service the API and the workers depend on reachable? (GET /api/health: enrichment/api/health.py)"""
 
 import redis
 from django.conf import settings
 from django.db import connections
-from django.http import JsonResponse
 from kombu import Connection
 
 TIMEOUT_SECONDS = 2
-REAL_TMDB_URL = "https://api.themoviedb.org/"
 
 
 def check_database(connection=None):
@@ -45,21 +43,3 @@ def run_checks():
         else:
             results[name] = {"ok": True}
     return results
-
-
-def tmdb_mode():
-    """Which TMDB enrichment talks to: "real", or "fake" (a stand-in such as `manage.py fake_tmdb`)."""
-    real = settings.TMDB_API_BASE_URL.startswith(REAL_TMDB_URL)
-    mode = {"mode": "real" if real else "fake", "base_url": settings.TMDB_API_BASE_URL}
-    if not real:
-        mode["warning"] = "Enrichment uses a local TMDB stand-in: films and their data are invented."
-    return mode
-
-
-def health(request):
-    checks = run_checks()
-    down = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "ok" if not down else "unavailable", "checks": checks, "tmdb": tmdb_mode()}
-    if down:
-        body["detail"] = f"Unavailable: {', '.join(down)}."
-    return JsonResponse(body, status=503 if down else 200)

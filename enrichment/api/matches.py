@@ -8,11 +8,11 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enrichment.corrections import CorrectionRefused, correct_match
-from enrichment.matching import REVIEW_BELOW
-from enrichment.ratelimit import RateLimitWaitTooLong
+from enrichment.matching.rules import REVIEW_BELOW
 from enrichment.selectors import matches_to_review
-from enrichment.tmdb import TmdbError
+from enrichment.services.corrections import CorrectionRefused, correct_match
+from enrichment.tmdb.client import TmdbError
+from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 from movies.models import Movie
 from movies.serializers import MovieSerializer, match_method_field
 from movies.views import NOT_FOUND, SESSION_ID, SessionLookupMixin

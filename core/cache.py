@@ -5,7 +5,7 @@ import functools
 from django.core.cache.backends.redis import RedisCache
 from redis import RedisError
 
-from config.outage import log_outage
+from core.outage import log_outage
 
 
 def _fail_open(method, fallback):

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from enrichment.matching import fold_title
+from enrichment.matching.rules import fold_title
+from enrichment.matching.searching import fetch_film, find_match
 from enrichment.models import LetterboxdLink
-from enrichment.searching import fetch_film, find_match
 from movies.models import Film, FilmLookup, MatchMethod, Movie
 
 Status = Movie.EnrichmentStatus

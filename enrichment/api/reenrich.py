@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enrichment.operations import SessionStillEnriching, reenrich_session
+from enrichment.services.operations import SessionStillEnriching, reenrich_session
 from movies.serializers import SessionStatusSerializer
 from sessions.selectors import get_live_session
 

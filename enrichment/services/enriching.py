@@ -1,8 +1,8 @@
 """Writes of the enrichment: enriching one movie, ending sessions.
 
-Which movies are sent to the workers, and when, is enrichment/scheduling.py's job; finding lost
-work is enrichment/recovery.py's; finishing the movies the caches already resolve is
-enrichment/cached.py's; matching a title to a TMDB film is enrichment/resolving.py's.
+Which movies are sent to the workers, and when, is enrichment/queueing/scheduling.py's job; finding lost
+work is enrichment/queueing/recovery.py's; finishing the movies the caches already resolve is
+enrichment/services/cached.py's; matching a title to a TMDB film is enrichment/matching/resolving.py's.
 
 PostgreSQL holds the truth (movie states, session counters); Celery only carries ids. Every
 write is conditional, so a task that runs twice, a callback that fires twice or a reconciler
@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from enrichment import pace
-from enrichment.cached import COUNTER_OF, TMDB_FIELDS
-from enrichment.resolving import resolve
-from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
+from enrichment.matching.resolving import resolve
+from enrichment.queueing import pace
+from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.tmdb.client import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
 from movies.models import Movie
 from sessions.models import Session
 

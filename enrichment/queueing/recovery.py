@@ -21,8 +21,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery_app import FILM_QUEUE
-from enrichment.scheduling import ENRICH_MOVIE_TASK, ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
-from enrichment.services import complete_finished
+from enrichment.queueing.scheduling import ENRICH_MOVIE_TASK, ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
+from enrichment.services.enriching import complete_finished
 from movies.models import Movie
 from sessions.models import Session
 

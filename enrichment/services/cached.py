@@ -5,7 +5,7 @@ import json
 from django.db import connection
 from django.db.models import F
 
-from enrichment.resolving import cached_resolutions
+from enrichment.matching.resolving import cached_resolutions
 from movies.models import Film, Movie, TmdbFields
 from sessions.models import Session
 

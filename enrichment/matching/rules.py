@@ -20,7 +20,7 @@ another decade. The rule (README, "How films are matched"):
 import difflib
 from dataclasses import dataclass, field
 
-from enrichment.titles import fold_title
+from enrichment.matching.titles import fold_title
 from movies.models import MatchMethod
 
 YEAR_TOLERANCE = 1

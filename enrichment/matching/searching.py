@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from enrichment.matching import confirms_title, decide, decide_tv
-from enrichment.titles import show_of_episode
-from enrichment.tmdb import TmdbNotFound, film_fields
+from enrichment.matching.rules import confirms_title, decide, decide_tv
+from enrichment.matching.titles import show_of_episode
+from enrichment.tmdb.client import TmdbNotFound, film_fields
 from movies.models import Film, MatchMethod
 
 MAX_REQUESTS = 5

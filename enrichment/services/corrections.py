@@ -10,10 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enrichment.cached import COUNTER_OF, TMDB_FIELDS
-from enrichment.matching import CONFIDENCE
-from enrichment.models import LetterboxdLink, MatchCorrection
-from enrichment.resolving import (
+from enrichment.matching.resolving import (
     EVIDENCE_FIELDS,
     FILM_TTL,
     NOT_ON_TMDB_REASON,
@@ -21,8 +18,11 @@ from enrichment.resolving import (
     evidence_of,
     remember_lookup,
 )
-from enrichment.searching import fetch_film
-from enrichment.tmdb import TmdbClient
+from enrichment.matching.rules import CONFIDENCE
+from enrichment.matching.searching import fetch_film
+from enrichment.models import LetterboxdLink, MatchCorrection
+from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.tmdb.client import TmdbClient
 from movies.models import MatchMethod, Movie
 from sessions.models import Session
 

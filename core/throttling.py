@@ -17,7 +17,7 @@ client writes in X-Forwarded-For before that is ignored, so it cannot buy
 itself fresh budgets.
 
 While Redis is down the limits fail open: requests pass uncounted, with a
-warning in the log (config/outage.py).
+warning in the log (core/outage.py).
 """
 
 import functools
@@ -28,7 +28,7 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
 
-from config.outage import log_outage
+from core.outage import log_outage
 
 
 @functools.cache

@@ -2,7 +2,7 @@
 
 It answers ``/3/search/movie``, ``/3/search/tv`` and ``/3/movie/{id}`` (with the
 ``append_to_response`` parts ``credits`` and ``alternative_titles``) with TMDB's JSON shapes and
-error bodies from a catalog generated from a seed (enrichment/fake_catalog.py), and it enforces
+error bodies from a catalog generated from a seed (enrichment/standin/catalog.py), and it enforces
 TMDB's rate limit the strict way: more than ``limit`` requests arriving in any sliding ``window`` seconds are
 answered 429 with ``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
 (``POST /__reset`` clears them), so a test can prove the limiter rather than trust it.
@@ -18,8 +18,8 @@ from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from enrichment.fake_catalog import build_catalog, make_film
-from enrichment.titles import fold_title
+from enrichment.matching.titles import fold_title
+from enrichment.standin.catalog import build_catalog, make_film
 
 DEFAULT_API_KEY = "fake-tmdb-key"
 PAGE_SIZE = 20

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrichment import monitoring
-from enrichment.operations import SessionStillEnriching, reenrich_session
+from enrichment.services.operations import SessionStillEnriching, reenrich_session
 from movies.models import Movie
 from movies.pagination import MoviePagination
 from sessions.models import Session

@@ -1,7 +1,7 @@
 """The answers every API operation may give besides its own, added to the OpenAPI schema.
 
 drf-spectacular documents what each view declares; these come from the layers around the views:
-the rate limits (429), a database outage (503, config/outage.py), the parsers (415) and the
+the rate limits (429), a database outage (503, core/outage.py), the parsers (415) and the
 staff API's authentication (401 anonymous, 403 not staff). Each carries the one error shape, `{"detail"}`.
 Free-text query parameters also say that a NUL character is refused (400): Django's form fields refuse
 it, as PostgreSQL cannot compare text holding one.

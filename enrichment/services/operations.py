@@ -9,13 +9,13 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from enrichment.cached import COUNTER_OF, TMDB_FIELDS
-from enrichment.matching import fold_title
-from enrichment.ratelimit import RateLimitWaitTooLong
-from enrichment.resolving import EVIDENCE_FIELDS
-from enrichment.scheduling import dispatch_enrichment
-from enrichment.searching import store_film
-from enrichment.tmdb import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
+from enrichment.matching.resolving import EVIDENCE_FIELDS
+from enrichment.matching.rules import fold_title
+from enrichment.matching.searching import store_film
+from enrichment.queueing.scheduling import dispatch_enrichment
+from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.tmdb.client import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
+from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 from movies.models import Film, FilmLookup, Movie
 from sessions.models import Session
 

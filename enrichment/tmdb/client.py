@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from enrichment import ratelimit
+from enrichment.tmdb import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class TmdbClient:
 
     def __init__(self, *, max_wait_for_slot):
         self.max_wait_for_slot = max_wait_for_slot
-        self.requests_sent = 0  # what this client cost the shared budget (enrichment/pace.py)
+        self.requests_sent = 0  # what this client cost the shared budget (enrichment/queueing/pace.py)
 
     @property
     def _http(self):

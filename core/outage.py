@@ -4,7 +4,7 @@ PostgreSQL holds every answer, so while it is unreachable each API request gets
 a JSON 503 with Retry-After (DatabaseOutageMiddleware), never a 500; the bounded
 connect timeout (DATABASE_CONNECT_TIMEOUT) keeps it from hanging. Redis only
 counts rate limits and caches statistics: while it is down those fail open
-(config/throttling.py, config/cache.py) and the reads answer from PostgreSQL.
+(core/throttling.py, core/cache.py) and the reads answer from PostgreSQL.
 """
 
 import logging

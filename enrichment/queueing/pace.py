@@ -13,7 +13,7 @@ import logging
 
 import redis
 
-from enrichment.ratelimit import redis_client
+from enrichment.tmdb.ratelimit import redis_client
 
 logger = logging.getLogger(__name__)
 

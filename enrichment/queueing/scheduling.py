@@ -24,9 +24,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enrichment import pace, ratelimit
-from enrichment.cached import finish_from_cache
-from enrichment.services import complete_finished
+from enrichment.queueing import pace
+from enrichment.services.cached import finish_from_cache
+from enrichment.services.enriching import complete_finished
+from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from sessions.models import PROCESSED_COUNT, Session
 
