@@ -39,8 +39,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from movies.models import Movie, Watch  # noqa: E402
+from movies.services.deleting import delete_expired_sessions  # noqa: E402
 from sessions.models import Session  # noqa: E402
-from sessions.services import delete_expired_sessions  # noqa: E402
 from sessions.tests.factories import SessionFactory  # noqa: E402
 
 

@@ -6,6 +6,9 @@ from celery import Celery
 from celery.schedules import crontab
 from kombu import Queue
 
+from enrichment.task_names import ENRICH_MOVIE, RECONCILE_SESSIONS
+from movies.task_names import DELETE_EXPIRED_SESSIONS
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("letterboxd")
@@ -21,18 +24,18 @@ CONTROL_QUEUE = "celery"
 FILM_QUEUE = "enrichment"
 app.conf.task_queues = (Queue(CONTROL_QUEUE), Queue(FILM_QUEUE))
 app.conf.task_default_queue = CONTROL_QUEUE
-app.conf.task_routes = {"enrichment.tasks.enrich_movie": {"queue": FILM_QUEUE}}
+app.conf.task_routes = {ENRICH_MOVIE: {"queue": FILM_QUEUE}}
 
 # A static schedule: the beat process needs no database table of its own.
 app.conf.beat_schedule = {
     "delete-expired-sessions": {
-        "task": "sessions.tasks.delete_expired_sessions",
+        "task": DELETE_EXPIRED_SESSIONS,
         "schedule": crontab(minute=17),
     },
     # Completes sessions whose last round's callback was lost and re-queues movies whose
     # tasks were lost (enrichment/queueing/recovery.py): every 15 s, so a fault costs about a minute.
     "reconcile-enrichment": {
-        "task": "enrichment.tasks.reconcile_sessions",
+        "task": RECONCILE_SESSIONS,
         "schedule": 15.0,
     },
 }

@@ -1,4 +1,4 @@
-"""Is every service the API and the workers depend on reachable? (GET /api/health: enrichment/api/health.py)"""
+"""Is every service the API and the workers depend on reachable? (GET /api/health: enrichment/api/)"""
 
 import redis
 from django.conf import settings

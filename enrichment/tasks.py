@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from enrichment.queueing import recovery, scheduling
 from enrichment.services import enriching
+from enrichment.task_names import CONTINUE_ENRICHMENT, ENRICH_MOVIE, RECONCILE_SESSIONS, START_ENRICHMENT
 from enrichment.tmdb.client import TmdbTransientError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 
@@ -25,14 +26,14 @@ DATABASE_RETRY = {
 }
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@shared_task(name=START_ENRICHMENT, acks_late=True, **DATABASE_RETRY)
 def start_enrichment(session_id):
     # The cache pass and the first rounds take a worker seconds for a large export: the upload's
     # response does not wait for them.
     return scheduling.dispatch_enrichment(session_id)
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
+@shared_task(name=ENRICH_MOVIE, bind=True, max_retries=None, acks_late=True)
 def enrich_movie(self, movie_id):
     try:
         return enriching.enrich_movie(movie_id)
@@ -52,11 +53,11 @@ def enrich_movie(self, movie_id):
         raise self.retry(countdown=min(30, 2 ** min(self.request.retries, 5)), exc=error) from None
 
 
-@shared_task(acks_late=True, **DATABASE_RETRY)
+@shared_task(name=CONTINUE_ENRICHMENT, acks_late=True, **DATABASE_RETRY)
 def continue_enrichment(session_id):
     return scheduling.continue_enrichment(session_id)
 
 
-@shared_task(**DATABASE_RETRY)
+@shared_task(name=RECONCILE_SESSIONS, **DATABASE_RETRY)
 def reconcile_sessions():
     return recovery.reconcile_sessions()

@@ -1,6 +1,11 @@
+"""The API of a session and its films: upload, status, analytics, card, exports, import, the film
+list, and the verification reads. Mounted under /api/ by config/urls.py."""
+
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from movies.views import SessionMoviesViewSet, SessionViewSet, VerificationViewSet
+from movies.api.upload import UploadView
+from movies.api.views import SessionMoviesViewSet, SessionViewSet, VerificationViewSet
 
 
 class OptionalSlashRouter(SimpleRouter):
@@ -16,4 +21,7 @@ router.register("session", SessionViewSet, basename="session")
 router.register(r"session/(?P<session_id>[^/]+)/movies", SessionMoviesViewSet, basename="session-movies")
 router.register("test/session", VerificationViewSet, basename="verification")
 
-urlpatterns = router.urls
+urlpatterns = [
+    re_path(r"^upload/?$", UploadView.as_view(), name="upload"),
+    *router.urls,
+]

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from core.exceptions import not_found as api_not_found
-
 from enrichment.selectors import tmdb_mode, tmdb_reachability
 from sessions.selectors import get_live_session
 from sessions.services import extend_session_expiry

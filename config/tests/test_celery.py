@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from movies.tasks import delete_expired_sessions
 from sessions.models import Session
-from sessions.tasks import delete_expired_sessions
 from sessions.tests.factories import SessionFactory
 
 

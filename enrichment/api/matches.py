@@ -13,9 +13,9 @@ from enrichment.selectors import matches_to_review
 from enrichment.services.corrections import CorrectionRefused, correct_match
 from enrichment.tmdb.client import TmdbError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
+from movies.api.serializers import MovieSerializer, match_method_field
+from movies.api.views import NOT_FOUND, SESSION_ID, SessionLookupMixin
 from movies.models import Movie
-from movies.serializers import MovieSerializer, match_method_field
-from movies.views import NOT_FOUND, SESSION_ID, SessionLookupMixin
 
 MOVIE_ID = OpenApiParameter("movie_id", int, OpenApiParameter.PATH, description="The movie's id in this API.")
 TMDB_UNAVAILABLE_RETRY_SECONDS = 30

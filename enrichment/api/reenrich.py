@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrichment.services.operations import SessionStillEnriching, reenrich_session
-from movies.serializers import SessionStatusSerializer
+from movies.api.serializers import SessionStatusSerializer
 from sessions.selectors import get_live_session
 
 SESSION_NOT_FOUND = "Session not found."

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from enrichment import monitoring
 from enrichment.services.operations import SessionStillEnriching, reenrich_session
+from movies.api.pagination import MoviePagination
 from movies.models import Movie
-from movies.pagination import MoviePagination
 from sessions.models import Session
 
 NOT_FOUND = OpenApiResponse(description="No such session.")

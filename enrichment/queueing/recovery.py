@@ -21,8 +21,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery_app import FILM_QUEUE
-from enrichment.queueing.scheduling import ENRICH_MOVIE_TASK, ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
+from enrichment.queueing.scheduling import ROUNDS_IN_FLIGHT, refresh_estimates, send_rounds
 from enrichment.services.enriching import complete_finished
+from enrichment.task_names import ENRICH_MOVIE
 from movies.models import Movie
 from sessions.models import Session
 
@@ -99,7 +100,7 @@ def movies_in_broker():
 
 def _movie_of_message(raw):
     message = json.loads(raw)
-    if message.get("headers", {}).get("task") != ENRICH_MOVIE_TASK:
+    if message.get("headers", {}).get("task") != ENRICH_MOVIE:
         return None
     body = message["body"]
     if message.get("properties", {}).get("body_encoding") == "base64":
@@ -118,5 +119,5 @@ def movies_held_by_workers():
     return {
         request["args"][0]
         for request in requests
-        if request.get("name") == ENRICH_MOVIE_TASK and request.get("args")
+        if request.get("name") == ENRICH_MOVIE and request.get("args")
     }

@@ -27,6 +27,10 @@ from django.utils import timezone
 from enrichment.queueing import pace
 from enrichment.services.cached import finish_from_cache
 from enrichment.services.enriching import complete_finished
+from enrichment.task_names import (  # names, not imports: tasks.py imports this module
+    CONTINUE_ENRICHMENT,
+    ENRICH_MOVIE,
+)
 from enrichment.tmdb import ratelimit
 from movies.models import Movie
 from sessions.models import PROCESSED_COUNT, Session
@@ -47,8 +51,6 @@ TIER_PRIORITIES = (0, 3, 6, 9)
 # Each AGING_MINUTES a session has been enriching lift it one tier, so that a stream of small
 # uploads cannot hold a big one back for ever: after at most three steps it takes turns with them.
 AGING_MINUTES = 10
-ENRICH_MOVIE_TASK = "enrichment.tasks.enrich_movie"  # named, not imported: tasks.py imports this module
-CONTINUE_TASK = "enrichment.tasks.continue_enrichment"
 
 
 def dispatch_enrichment(session_id):
@@ -159,10 +161,10 @@ def _send_round(session_id, films):
     priority = priority_for(left, _enriching_for(started, timezone.now()))
     work = chord(
         (
-            signature(ENRICH_MOVIE_TASK, args=(movie_id,), immutable=True, priority=priority)
+            signature(ENRICH_MOVIE, args=(movie_id,), immutable=True, priority=priority)
             for movie_id in films
         ),
-        signature(CONTINUE_TASK, args=(str(session_id),), immutable=True),
+        signature(CONTINUE_ENRICHMENT, args=(str(session_id),), immutable=True),
     )
     transaction.on_commit(work.apply_async)
 

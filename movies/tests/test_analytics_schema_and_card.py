@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from rest_framework import serializers
 
-from movies.analytics_serializers import AnalyticsSerializer
+from movies.api.analytics_serializers import AnalyticsSerializer
 from movies.tests.factories import EnrichedMovieFactory, WatchFactory
 from movies.tests.two_year_session import two_year_session
 from sessions.tests.factories import SessionFactory

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from movies import selectors
+from movies.api.serializers import SessionDetailSerializer, SessionStatusSerializer
 from movies.models import Movie, Watch
-from movies.serializers import SessionDetailSerializer, SessionStatusSerializer
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory, WatchFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from movies.models import Movie, Watch
+from movies.services.deleting import delete_expired_sessions
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.models import Session
-from sessions.services import delete_expired_sessions
 from sessions.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from sessions.services import delete_expired_sessions
+from movies.services.deleting import delete_expired_sessions
 
 
 class Command(BaseCommand):

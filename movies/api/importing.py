@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import ParseError
 
+from movies.api.upload import PayloadTooLarge, declared_length
 from sessions.export.reading import format_size
-from sessions.views import PayloadTooLarge, declared_length
 
 
 def import_document(request):

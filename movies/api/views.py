@@ -23,14 +23,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from movies import selectors
-from movies.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
-from movies.card import PngUnavailable, share_card_png, share_card_svg
-from movies.csv_export import movies_csv
-from movies.filters import MovieFilter
-from movies.importing import import_document
-from movies.models import Movie
-from movies.pagination import MoviePagination
-from movies.serializers import (
+from movies.api.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
+from movies.api.filters import MovieFilter
+from movies.api.importing import import_document
+from movies.api.pagination import MoviePagination
+from movies.api.serializers import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
     MOVIE_FIELDS,
@@ -40,8 +37,13 @@ from movies.serializers import (
     SessionStatusSerializer,
     UnenrichedMovieSerializer,
 )
+from movies.card import PngUnavailable, share_card_png, share_card_svg
+from movies.csv_export import movies_csv
+from movies.models import Movie
+from movies.services.deleting import delete_session
+from movies.services.storing import create_session_from_export
 from sessions.selectors import get_live_session, get_polled_session
-from sessions.services import create_session_from_export, delete_session, extend_session_expiry
+from sessions.services import extend_session_expiry
 
 SESSION_NOT_FOUND = "Session not found."
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)

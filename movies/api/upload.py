@@ -8,9 +8,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from movies.api.upload_serializers import UploadRequestSerializer, UploadResponseSerializer
+from movies.services.storing import create_session_from_upload
 from sessions.export.reading import UploadError, UploadTooLarge, format_size
-from sessions.serializers import UploadRequestSerializer, UploadResponseSerializer
-from sessions.services import create_session_from_upload
 
 # Room for the multipart framing around the files themselves (a few hundred bytes per file).
 MULTIPART_OVERHEAD_BYTES = 64 * 1024

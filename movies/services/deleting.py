@@ -1,0 +1,69 @@
+"""Deleting sessions with their films: one at its owner's request, the expired ones hourly (celery beat)."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from movies.models import Movie, Watch, WatchlistEntry
+from sessions.models import Session
+
+CLEANUP_BATCH_SIZE = 200
+# A cleanup batch also stops at this many movies, so one transaction's locks and the
+# deferred foreign-key checks PostgreSQL queues for each deleted row stay bounded
+# when the expired sessions are large (bench/cleanup.py measures it).
+CLEANUP_BATCH_MOVIES = 10_000
+
+
+def delete_expired_sessions(*, now=None, batch_size=CLEANUP_BATCH_SIZE, batch_movies=CLEANUP_BATCH_MOVIES):
+    """Delete sessions past their expiry, with their movies and viewings.
+
+    Works in small batches (at most batch_size sessions and, unless one session
+    alone has more, batch_movies movies), each in its own transaction, so memory
+    stays flat and locks stay short however much has expired. Two runs at once
+    are safe: a batch locks its rows with SKIP LOCKED, so each session is deleted
+    once. Returns the number of sessions deleted.
+    """
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            candidates = list(
+                Session.objects.filter(expires_at__lte=now)
+                .order_by()
+                .select_for_update(skip_locked=True)
+                .values_list("id", "total_movies")[:batch_size]
+            )
+            if not candidates:
+                return deleted
+            ids = _within_movie_budget(candidates, batch_movies)
+            _delete_sessions(ids)
+        deleted += len(ids)
+
+
+def _within_movie_budget(candidates, max_movies):
+    """Ids of the first sessions whose movies add up to max_movies; at least one, however large."""
+    ids, movies = [], 0
+    for session_id, total_movies in candidates:
+        if ids and movies + total_movies > max_movies:
+            break
+        ids.append(session_id)
+        movies += total_movies
+    return ids
+
+
+def _delete_sessions(ids):
+    # Plain DELETEs bottom-up: the ORM's cascade would first load every movie.
+    watch, movie, session = Watch._meta.db_table, Movie._meta.db_table, Session._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {watch} WHERE movie_id IN (SELECT id FROM {movie} WHERE session_id = ANY(%s))",
+            [ids],
+        )
+        cursor.execute(f"DELETE FROM {movie} WHERE session_id = ANY(%s)", [ids])
+        cursor.execute(f"DELETE FROM {WatchlistEntry._meta.db_table} WHERE session_id = ANY(%s)", [ids])
+        cursor.execute(f"DELETE FROM {session} WHERE id = ANY(%s)", [ids])
+
+
+def delete_session(session):
+    """Delete a session with its movies and viewings."""
+    with transaction.atomic():
+        _delete_sessions([session.pk])
