@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from config.exceptions import not_found as api_not_found
 from config.health import tmdb_mode
+from enrichment.matching import REVIEW_BELOW
 from enrichment.selectors import tmdb_reachability
 from sessions.selectors import get_live_session
 from sessions.services import extend_session_expiry
@@ -35,7 +36,9 @@ def session_page(request, session_id):
     session = _live_session(session_id)
     if session is None:
         return render(request, "web/not_found.html", {"session_gone": True}, status=404)
-    return render(request, "web/session.html", {**_page_context(), "session": session})
+    # The page's film list flags low-confidence matches by the API's own review threshold.
+    context = {**_page_context(), "session": session, "review_below": REVIEW_BELOW}
+    return render(request, "web/session.html", context)
 
 
 def session_diary_days(request, session_id):

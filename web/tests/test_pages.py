@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from enrichment import ratelimit
+from enrichment.matching import REVIEW_BELOW
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.tests.factories import SessionFactory
 
@@ -62,6 +63,13 @@ def test_session_page_names_its_session_and_offers_exports_and_delete(client):
     assert f"/api/session/{session.pk}/export?format=csv" in html
     assert 'id="delete-open"' in html
     assert_csp_friendly(html)
+
+
+def test_session_page_hands_its_scripts_the_servers_review_threshold(client):
+    session = SessionFactory()
+    html = client.get(f"/s/{session.pk}/").content.decode()
+
+    assert f'data-review-below="{REVIEW_BELOW}"' in html
 
 
 @pytest.mark.parametrize("session_id", ["not-a-uuid", "7b0c1f0e-5d7a-4b43-9d6a-3f3f3f3f3f3f"])

@@ -2,9 +2,9 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, postersOn, showError, tmdbLink } from "./page.js";
+import { api, getJson, postersOn, reviewBelow, showError, tmdbLink } from "./page.js";
 
-const LOW_CONFIDENCE = 0.8; // the API's review threshold (GET …/matches)
+const LOW_CONFIDENCE = reviewBelow; // the API's review threshold (GET …/matches), from the server
 const filters = $("film-filters");
 let page = 1;
 

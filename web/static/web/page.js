@@ -1,5 +1,5 @@
-// What every part of the session page shares: the session, the JSON API, small helpers of its
-// markup (the DOM helpers themselves are dom.js's).
+// What every part of the session page shares: the session, the JSON API, the server's figures on
+// #app, and small helpers of its markup (the DOM helpers themselves are dom.js's).
 
 import { $, el } from "./dom.js";
 
@@ -7,6 +7,8 @@ const app = $("app");
 export const id = app.dataset.session;
 export const api = `/api/session/${id}`;
 export const postersOn = app.dataset.posters === "on";
+// Below this match confidence a film asks for review: the server's own threshold, as GET …/matches uses.
+export const reviewBelow = Number(app.dataset.reviewBelow);
 
 export class Gone extends Error {}
 
