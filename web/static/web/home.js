@@ -21,7 +21,7 @@ async function upload(files) {
   let response;
   try {
     response = await fetch(form.action, { method: "POST", body });
-  } catch (error) {
+  } catch {
     zone.classList.remove("busy");
     show("The server could not be reached. Check that it is running and try again.", true);
     return;

@@ -11,7 +11,7 @@ const PEOPLE_SHOWN = 12;
 let languageNames = null;
 try {
   languageNames = new Intl.DisplayNames(["en"], { type: "language" });
-} catch (error) {
+} catch {
   languageNames = null;
 }
 
@@ -36,7 +36,7 @@ function languageName(row) {
   if (row.language && row.language.toLowerCase() !== code.toLowerCase()) return row.language;
   try {
     return (languageNames && languageNames.of(code)) || code;
-  } catch (error) {
+  } catch {
     return code;
   }
 }
