@@ -117,7 +117,8 @@ if ! command -v chromium >/dev/null; then
 fi
 
 # Debian's Firefox ESR, driven over WebDriver BiDi by Puppeteer in web/tests/test_firefox.py: the pages'
-# second engine. The browser tests' Node tools (Puppeteer, axe-core) are pinned in web/tests/node.
+# second engine. The Node tools (Puppeteer, axe-core; ESLint for scripts/lint-js.sh) are pinned in
+# web/tests/node.
 if ! command -v firefox-esr >/dev/null || ! command -v npm >/dev/null; then
   if can_install; then
     say "Installing Firefox ESR and Node.js for the Firefox test (apt-get)"
@@ -131,7 +132,7 @@ if ! command -v firefox-esr >/dev/null || ! command -v npm >/dev/null; then
 fi
 node_tools=web/tests/node
 if command -v npm >/dev/null && [ "$(cat "$node_tools/node_modules/.lock.sha" 2>/dev/null)" != "$(sha256sum "$node_tools/package-lock.json" | cut -d' ' -f1)" ]; then
-  say "Installing the browser tests' Node tools (npm ci in $node_tools)"
+  say "Installing the browser tests' and the JS lint's Node tools (npm ci in $node_tools)"
   # puppeteer-core never downloads a browser: the Firefox test drives Debian's firefox-esr.
   (cd "$node_tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   sha256sum "$node_tools/package-lock.json" | cut -d' ' -f1 > "$node_tools/node_modules/.lock.sha"

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/ruff check .
+scripts/lint-js.sh
 .venv/bin/python manage.py makemigrations --check --dry-run -v 0
 if [ $# -gt 0 ]; then
   exec .venv/bin/pytest "$@"

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from core.exceptions import not_found as api_not_found
+from enrichment.matching.rules import REVIEW_BELOW
 from enrichment.selectors import tmdb_mode, tmdb_reachability
 from sessions.selectors import get_live_session
 from sessions.services import extend_session_expiry
@@ -34,7 +35,9 @@ def session_page(request, session_id):
     session = _live_session(session_id)
     if session is None:
         return render(request, "web/not_found.html", {"session_gone": True}, status=404)
-    return render(request, "web/session.html", {**_page_context(), "session": session})
+    # The page's film list flags low-confidence matches by the API's own review threshold.
+    context = {**_page_context(), "session": session, "review_below": REVIEW_BELOW}
+    return render(request, "web/session.html", context)
 
 
 def session_diary_days(request, session_id):

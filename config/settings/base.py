@@ -123,6 +123,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files keep their names (compressed, not hashed), so the pages' ES modules import each
+# other as written ("./dom.js"). A manifest storage would have to rewrite those imports too:
+# ManifestStaticFilesStorage only does with support_js_module_import_aggregation = True.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+from enrichment.matching.rules import REVIEW_BELOW
 from enrichment.tmdb import ratelimit
 from movies.tests.factories import MovieFactory, WatchFactory
 from sessions.tests.factories import SessionFactory
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.django_db
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 OUTSIDE_ASSET = re.compile(r"""(?:src|href)=["']?(?:https?:)?//""", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+MODULE_IMPORT = re.compile(r"""^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']""", re.MULTILINE)
 
 
 def assert_csp_friendly(html):
@@ -64,6 +67,13 @@ def test_session_page_names_its_session_and_offers_exports_and_delete(client):
     assert_csp_friendly(html)
 
 
+def test_session_page_hands_its_scripts_the_servers_review_threshold(client):
+    session = SessionFactory()
+    html = client.get(f"/s/{session.pk}/").content.decode()
+
+    assert f'data-review-below="{REVIEW_BELOW}"' in html
+
+
 @pytest.mark.parametrize("session_id", ["not-a-uuid", "7b0c1f0e-5d7a-4b43-9d6a-3f3f3f3f3f3f"])
 def test_unknown_session_page_is_a_plain_404_with_a_link_home(client, session_id):
     response = client.get(f"/s/{session_id}/")
@@ -71,6 +81,31 @@ def test_unknown_session_page_is_a_plain_404_with_a_link_home(client, session_id
     assert response.status_code == 404
     assert "This upload is not here" in response.content.decode()
     assert 'href="/"' in response.content.decode()
+
+
+def test_each_page_loads_one_entry_module_whose_imports_are_all_static_files(client, settings):
+    session = SessionFactory()
+    entries = {}
+    for url in ("/", f"/s/{session.pk}/"):
+        tags = SCRIPT_TAG.findall(client.get(url).content.decode())
+        assert len(tags) == 1 and 'type="module"' in tags[0], (url, tags)
+        entries[url] = re.search(r'src="([^"]+)"', tags[0])[1].removeprefix(settings.STATIC_URL)
+    assert entries == {"/": "web/home.js", f"/s/{session.pk}/": "web/session.js"}
+
+    # The static files keep their names (no manifest hashes), so "./dom.js" is found beside its importer.
+    pending, seen = list(entries.values()), set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        path = finders.find(name)
+        assert path, name
+        with open(path, encoding="utf-8") as script:
+            for target in MODULE_IMPORT.findall(script.read()):
+                assert target.startswith("./"), (name, target)
+                imported = f"{name.rsplit('/', 1)[0]}/{target.removeprefix('./')}"
+                if imported not in seen:
+                    pending.append(imported)
+    assert seen >= {f"web/{module}.js" for module in ("dom", "charts", "page", "stats", "films", "matches")}
 
 
 def test_diary_days_count_dated_viewings_per_day(client):

@@ -1,258 +1,257 @@
 // The statistics: every section of the analytics answer, drawn with charts.js. The answer is the one
 // source; this file only lays it out.
-"use strict";
 
-window.Stats = (function () {
-  const { $, fmt, el, id, getJson, showError, tile, tmdbLink, titleYear } = window.Page;
-  const Charts = window.Charts;
-  const PEOPLE_SHOWN = 12;
-  let languageNames = null;
+import * as Charts from "./charts.js";
+import { $, el } from "./dom.js";
+import { getJson, id, showError, tile, titleYear, tmdbLink } from "./page.js";
+
+const fmt = Charts.format;
+
+const PEOPLE_SHOWN = 12;
+let languageNames = null;
+try {
+  languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+} catch {
+  languageNames = null;
+}
+
+const given = (value) => value !== null && value !== undefined;
+const stars = (value) => (given(value) ? `${Number(value).toFixed(2)} ★` : "–");
+const percent = (share) => (given(share) ? `${Math.round(share * 100)}%` : "–");
+const plural = (count, one, many) => `${fmt(count)} ${count === 1 ? one : many || `${one}s`}`;
+
+// 3.5 as "3½★", 0.5 as "½★".
+function halfStars(rating) {
+  return `${Math.floor(rating) || ""}${rating % 1 ? "½" : ""}★`;
+}
+
+function named(rows) {
+  return rows.map((row) => ({
+    label: row.name, value: row.films, note: given(row.average_rating) ? `${Number(row.average_rating).toFixed(1)}★` : "",
+  }));
+}
+
+function languageName(row) {
+  const code = row.code || row.name;
+  if (row.language && row.language.toLowerCase() !== code.toLowerCase()) return row.language;
   try {
-    languageNames = new Intl.DisplayNames(["en"], { type: "language" });
-  } catch (error) {
-    languageNames = null;
+    return (languageNames && languageNames.of(code)) || code;
+  } catch {
+    return code;
   }
+}
 
-  const given = (value) => value !== null && value !== undefined;
-  const stars = (value) => (given(value) ? `${Number(value).toFixed(2)} ★` : "–");
-  const percent = (share) => (given(share) ? `${Math.round(share * 100)}%` : "–");
-  const plural = (count, one, many) => `${fmt(count)} ${count === 1 ? one : many || `${one}s`}`;
+// "+12 vs 2023": this year's figure against the year before, when a year is chosen.
+function changeNote(change, key, year, show) {
+  const row = change && change[key];
+  if (!row || !given(row.difference)) return "";
+  const sign = row.difference > 0 ? "+" : row.difference < 0 ? "−" : "±";
+  return `${sign}${show(Math.abs(row.difference))} vs ${year - 1}`;
+}
 
-  // 3.5 as "3½★", 0.5 as "½★".
-  function halfStars(rating) {
-    return `${Math.floor(rating) || ""}${rating % 1 ? "½" : ""}★`;
+function renderHeadline(a, year, running) {
+  const h = a.headline;
+  const list = $("totals");
+  list.replaceChildren();
+  const count = (value) => fmt(Math.round(value));
+  tile(list, "films", fmt(h.films), changeNote(a.change, "films", year, count));
+  tile(list, "viewings", fmt(h.viewings), changeNote(a.change, "viewings", year, count));
+  tile(list, "new to me", fmt(h.new_to_me), changeNote(a.change, "new_to_me_share", year, (v) => `${Math.round(v * 100)} pts`));
+  tile(list, "rewatches", fmt(h.rewatches));
+  // Hours add up TMDB runtimes: while films are still looked up, the figure is only a start.
+  const hoursNote = running ? "from TMDB, so far" : changeNote(a.change, "hours", year, count);
+  tile(list, "hours", fmt(Math.round(h.hours || 0)), hoursNote);
+  tile(list, "average rating", stars(h.average_rating), changeNote(a.change, "average_rating", year, (v) => v.toFixed(2)));
+  tile(list, "rated", fmt(h.rated_films));
+  tile(list, "liked", fmt(h.likes));
+  tile(list, "reviews", fmt(h.reviews));
+
+  const c = a.coverage;
+  const notes = [];
+  if (c.tv_entries) {
+    notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as ${c.tv_entries === 1 ? "a film" : "films"}`);
   }
+  if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data${running ? " so far" : ""}`);
+  if (c.undated_films && !year) notes.push(`${plural(c.undated_films, "film")} only marked watched, in all-time figures only`);
+  $("coverage").textContent = notes.join(" · ");
+}
 
-  function named(rows) {
-    return rows.map((row) => ({
-      label: row.name, value: row.films, note: given(row.average_rating) ? `${Number(row.average_rating).toFixed(1)}★` : "",
-    }));
+function filmList(list, films, describe) {
+  list.replaceChildren();
+  for (const film of films) {
+    const item = el("li");
+    item.append(tmdbLink(film.tmdb_id, titleYear(film)));
+    const note = describe(film);
+    if (note) item.append(` · ${note}`);
+    list.append(item);
   }
+  if (!films.length) list.append(el("li", "", "–"));
+}
 
-  function languageName(row) {
-    const code = row.code || row.name;
-    if (row.language && row.language.toLowerCase() !== code.toLowerCase()) return row.language;
+function renderMilestones(m) {
+  const rows = [];
+  if (m.first) rows.push(["First", m.first]);
+  for (const row of m.numbered) rows.push([`${fmt(row.number)}th`, row]);
+  if (m.last) rows.push(["Latest", m.last]);
+  const list = $("list-milestones");
+  list.replaceChildren(...rows.map(([label, row]) => {
+    const item = el("li");
+    item.append(el("strong", "", `${label}: `), `${titleYear(row)} · ${row.watched_date}`);
+    return item;
+  }));
+  if (!rows.length) list.append(el("li", "", "No dated diary entries."));
+}
+
+const HIGHS = [
+  ["highest_rated", "Highest rated", (f) => `you: ${halfStars(f.rating)}`],
+  ["lowest_rated", "Lowest rated", (f) => `you: ${halfStars(f.rating)}`],
+  ["most_popular", "Most TMDB votes", (f) => `${fmt(f.vote_count)} votes`],
+  ["most_obscure", "Fewest TMDB votes", (f) => `${fmt(f.vote_count)} votes`],
+  ["longest", "Longest", (f) => `${f.runtime} min`],
+  ["shortest", "Shortest", (f) => `${f.runtime} min`],
+  ["newest", "Newest", (f) => f.release_date || String(f.year)],
+  ["oldest", "Oldest", (f) => f.release_date || String(f.year)],
+  ["biggest_disagreement", "Most at odds with TMDB", (f) => `you ${halfStars(f.rating)}, TMDB ${f.vote_average}/10`],
+];
+
+function renderHighs(highs) {
+  const list = $("list-highs");
+  list.replaceChildren();
+  for (const [key, label, describe] of HIGHS) {
+    const film = highs[key];
+    if (!film) continue;
+    const item = el("li");
+    item.append(el("strong", "", `${label}: `), `${titleYear(film)} · ${describe(film)}`);
+    list.append(item);
+  }
+  if (!list.children.length) list.append(el("li", "", "–"));
+}
+
+function renderRhythm(r) {
+  const list = $("rhythm-tiles");
+  list.replaceChildren();
+  tile(list, "busiest week", r.busiest_week ? plural(r.busiest_week.viewings, "film") : "–", r.busiest_week ? `week of ${r.busiest_week.week_start}` : "");
+  tile(list, "quietest week with a film", r.quietest_week ? plural(r.quietest_week.viewings, "film") : "–", r.quietest_week ? `week of ${r.quietest_week.week_start}` : "");
+  tile(list, "weeks without a film", fmt(r.weeks_without_film));
+  tile(list, "busiest weekday", r.busiest_weekday ? r.busiest_weekday.weekday : "–", r.busiest_weekday ? plural(r.busiest_weekday.viewings, "viewing") : "");
+  tile(list, "busiest day", r.busiest_day ? plural(r.busiest_day.viewings, "film") : "–", r.busiest_day ? r.busiest_day.date : "");
+  const days = r.longest_day_streak;
+  tile(list, "longest streak of days", days ? plural(days.days, "day") : "–", days ? `${days.first} → ${days.last}` : "");
+  const weeks = r.longest_week_streak;
+  tile(list, "longest streak of weeks", weeks ? plural(weeks.weeks, "week") : "–", weeks ? `from ${weeks.first}` : "");
+  const items = r.per_week.map((row) => ({ label: `week of ${row.week_start}`, value: row.viewings }));
+  const ticks = items.length ? [r.per_week[0].week_start, r.per_week[r.per_week.length - 1].week_start] : [];
+  Charts.columns($("chart-per-week"), items, ticks);
+}
+
+function renderWomen(women) {
+  const known = women.films - women.unknown;
+  $("women-directed").textContent = women.films
+    ? `${percent(women.share_by_women)} directed by women: ${fmt(women.by_women)} of the ${plural(known, "film")} whose directors' gender TMDB knows; ${fmt(women.unknown)} unknown, counted apart.`
+    : "No film with a known director yet.";
+}
+
+function renderLag(lag) {
+  const list = $("lag-tiles");
+  list.replaceChildren();
+  const days = (value) => (given(value) ? plural(Math.round(value), "day") : "–");
+  tile(list, "median, release to first viewing", days(lag.median_days));
+  tile(list, "average", days(lag.average_days));
+  tile(list, "seen within a month of release", percent(lag.within_a_month_share), `${plural(lag.within_a_month, "film")}`);
+}
+
+function renderWatchlist(watchlist) {
+  $("watchlist-size").textContent = watchlist.size
+    ? `${plural(watchlist.size, "film")} on your watchlist; waiting longest:`
+    : "Your export has no watchlist.";
+  const list = $("list-watchlist");
+  list.replaceChildren(...watchlist.oldest.map((entry) => {
+    const item = el("li");
+    const link = el("a", "", titleYear(entry));
+    link.href = entry.letterboxd_uri;
+    link.rel = "noopener";
+    item.append(link, entry.added_on ? ` · added ${entry.added_on}` : "");
+    return item;
+  }));
+}
+
+// Each TMDB-based figure says on how many films it rests: <span data-based-on="genres">.
+function renderBases(basedOn, running) {
+  for (const span of document.querySelectorAll("[data-based-on]")) {
+    const films = basedOn[span.dataset.basedOn];
+    span.textContent = given(films) ? `based on ${plural(films, "film")}${running ? " so far" : ""}` : "";
+  }
+}
+
+export function render(a, running) {
+  $("stats").hidden = false;
+  const year = a.year;
+  renderHeadline(a, year, running);
+  Charts.timeline($("chart-watches-by-month"), a.watches_by_month);
+  Charts.columns($("chart-weekday"), a.watches_by_weekday.map((row) => ({ label: row.weekday.slice(0, 3), value: row.viewings })));
+  $("chart-watches-by-year").hidden = Boolean(year); // one column says nothing
+  Charts.columns($("chart-watches-by-year"), a.watches_by_year.map((row) => ({ label: String(row.year), value: row.viewings })));
+  Charts.columns($("chart-ratings"), a.rating_distribution.map((row) => ({ label: halfStars(row.rating), value: row.films })));
+  Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${row.decade}s`, value: row.films })));
+  renderMilestones(a.milestones);
+  renderRhythm(a.rhythm);
+  const tags = a.tags.map((row) => ({ label: row.tag, value: row.viewings }));
+  Charts.bars($("chart-tags"), tags, { empty: "No tags in your diary." });
+
+  // TMDB-based sections fill in as enrichment runs: each says on how many films it rests.
+  const totals = a.totals;
+  $("tmdb-basis").textContent = `based on ${fmt(totals.enriched_films)} of ${fmt(totals.films)} films${running ? " so far" : ""}`;
+  renderBases(a.based_on, running);
+  const tmdb = $("tmdb-totals");
+  tmdb.replaceChildren();
+  tile(tmdb, "hours watched", fmt(Math.round(totals.hours_watched)));
+  tile(tmdb, "median runtime", a.runtime.median ? `${Math.round(a.runtime.median)} min` : "–");
+  const versus = a.rating_vs_tmdb;
+  tile(tmdb, "your rating vs TMDB (out of 10)", versus.films
+    ? `${Number(versus.average_rating_out_of_10).toFixed(1)} vs ${Number(versus.average_tmdb_vote).toFixed(1)}` : "–");
+  const empty = running ? "Filling in as films are looked up…" : "No TMDB data for these films.";
+  const limit = PEOPLE_SHOWN;
+  Charts.bars($("chart-genres"), a.genres.map((row) => ({ label: row.name, value: row.films })), { empty });
+  Charts.bars($("chart-directors"), named(a.directors), { limit, empty });
+  Charts.bars($("chart-actors"), named(a.actors), { limit, empty });
+  Charts.bars($("chart-writers"), named(a.people.writers), { limit, empty });
+  Charts.bars($("chart-cinematographers"), named(a.people.cinematographers), { limit, empty });
+  Charts.bars($("chart-composers"), named(a.people.composers), { limit, empty });
+  Charts.bars($("chart-countries"), named(a.countries), { empty });
+  const languages = named(a.languages).map((item, index) => ({ ...item, label: languageName(a.languages[index]) }));
+  Charts.bars($("chart-languages"), languages, { empty });
+  renderWomen(a.people.directed_by_women);
+  renderLag(a.release_lag);
+  renderHighs(a.highs_and_lows);
+  filmList($("list-most-popular"), a.most_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
+  filmList($("list-least-popular"), a.least_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
+  renderWatchlist(a.watchlist);
+  loadCalendar(year);
+}
+
+// --- calendar heatmap ---------------------------------------------------------
+let days = null;
+async function loadCalendar(year) {
+  const select = $("calendar-year");
+  if (days === null) {
     try {
-      return (languageNames && languageNames.of(code)) || code;
+      days = (await getJson(`/s/${id}/diary-days.json`)).days;
     } catch (error) {
-      return code;
+      showError(error);
+      return;
     }
+    const years = [...new Set(Object.keys(days).map((day) => day.slice(0, 4)))].sort().reverse();
+    select.replaceChildren(...years.map((value) => new Option(value, value)));
+    select.closest("label").hidden = years.length < 2;
   }
+  if (year && Array.from(select.options).some((option) => option.value === String(year))) select.value = String(year);
+  drawCalendar();
+}
 
-  // "+12 vs 2023": this year's figure against the year before, when a year is chosen.
-  function changeNote(change, key, year, show) {
-    const row = change && change[key];
-    if (!row || !given(row.difference)) return "";
-    const sign = row.difference > 0 ? "+" : row.difference < 0 ? "−" : "±";
-    return `${sign}${show(Math.abs(row.difference))} vs ${year - 1}`;
-  }
+function drawCalendar() {
+  const year = $("calendar-year").value;
+  if (!year) return Charts.nodata($("chart-calendar"), "No dated diary entries.");
+  Charts.calendar($("chart-calendar"), days, Number(year));
+}
 
-  function renderHeadline(a, year, running) {
-    const h = a.headline;
-    const list = $("totals");
-    list.replaceChildren();
-    const count = (value) => fmt(Math.round(value));
-    tile(list, "films", fmt(h.films), changeNote(a.change, "films", year, count));
-    tile(list, "viewings", fmt(h.viewings), changeNote(a.change, "viewings", year, count));
-    tile(list, "new to me", fmt(h.new_to_me), changeNote(a.change, "new_to_me_share", year, (v) => `${Math.round(v * 100)} pts`));
-    tile(list, "rewatches", fmt(h.rewatches));
-    // Hours add up TMDB runtimes: while films are still looked up, the figure is only a start.
-    const hoursNote = running ? "from TMDB, so far" : changeNote(a.change, "hours", year, count);
-    tile(list, "hours", fmt(Math.round(h.hours || 0)), hoursNote);
-    tile(list, "average rating", stars(h.average_rating), changeNote(a.change, "average_rating", year, (v) => v.toFixed(2)));
-    tile(list, "rated", fmt(h.rated_films));
-    tile(list, "liked", fmt(h.likes));
-    tile(list, "reviews", fmt(h.reviews));
-
-    const c = a.coverage;
-    const notes = [];
-    if (c.tv_entries) {
-      notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as ${c.tv_entries === 1 ? "a film" : "films"}`);
-    }
-    if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data${running ? " so far" : ""}`);
-    if (c.undated_films && !year) notes.push(`${plural(c.undated_films, "film")} only marked watched, in all-time figures only`);
-    $("coverage").textContent = notes.join(" · ");
-  }
-
-  function filmList(list, films, describe) {
-    list.replaceChildren();
-    for (const film of films) {
-      const item = el("li");
-      item.append(tmdbLink(film.tmdb_id, titleYear(film)));
-      const note = describe(film);
-      if (note) item.append(` · ${note}`);
-      list.append(item);
-    }
-    if (!films.length) list.append(el("li", "", "–"));
-  }
-
-  function renderMilestones(m) {
-    const rows = [];
-    if (m.first) rows.push(["First", m.first]);
-    for (const row of m.numbered) rows.push([`${fmt(row.number)}th`, row]);
-    if (m.last) rows.push(["Latest", m.last]);
-    const list = $("list-milestones");
-    list.replaceChildren(...rows.map(([label, row]) => {
-      const item = el("li");
-      item.append(el("strong", "", `${label}: `), `${titleYear(row)} · ${row.watched_date}`);
-      return item;
-    }));
-    if (!rows.length) list.append(el("li", "", "No dated diary entries."));
-  }
-
-  const HIGHS = [
-    ["highest_rated", "Highest rated", (f) => `you: ${halfStars(f.rating)}`],
-    ["lowest_rated", "Lowest rated", (f) => `you: ${halfStars(f.rating)}`],
-    ["most_popular", "Most TMDB votes", (f) => `${fmt(f.vote_count)} votes`],
-    ["most_obscure", "Fewest TMDB votes", (f) => `${fmt(f.vote_count)} votes`],
-    ["longest", "Longest", (f) => `${f.runtime} min`],
-    ["shortest", "Shortest", (f) => `${f.runtime} min`],
-    ["newest", "Newest", (f) => f.release_date || String(f.year)],
-    ["oldest", "Oldest", (f) => f.release_date || String(f.year)],
-    ["biggest_disagreement", "Most at odds with TMDB", (f) => `you ${halfStars(f.rating)}, TMDB ${f.vote_average}/10`],
-  ];
-
-  function renderHighs(highs) {
-    const list = $("list-highs");
-    list.replaceChildren();
-    for (const [key, label, describe] of HIGHS) {
-      const film = highs[key];
-      if (!film) continue;
-      const item = el("li");
-      item.append(el("strong", "", `${label}: `), `${titleYear(film)} · ${describe(film)}`);
-      list.append(item);
-    }
-    if (!list.children.length) list.append(el("li", "", "–"));
-  }
-
-  function renderRhythm(r) {
-    const list = $("rhythm-tiles");
-    list.replaceChildren();
-    tile(list, "busiest week", r.busiest_week ? plural(r.busiest_week.viewings, "film") : "–", r.busiest_week ? `week of ${r.busiest_week.week_start}` : "");
-    tile(list, "quietest week with a film", r.quietest_week ? plural(r.quietest_week.viewings, "film") : "–", r.quietest_week ? `week of ${r.quietest_week.week_start}` : "");
-    tile(list, "weeks without a film", fmt(r.weeks_without_film));
-    tile(list, "busiest weekday", r.busiest_weekday ? r.busiest_weekday.weekday : "–", r.busiest_weekday ? plural(r.busiest_weekday.viewings, "viewing") : "");
-    tile(list, "busiest day", r.busiest_day ? plural(r.busiest_day.viewings, "film") : "–", r.busiest_day ? r.busiest_day.date : "");
-    const days = r.longest_day_streak;
-    tile(list, "longest streak of days", days ? plural(days.days, "day") : "–", days ? `${days.first} → ${days.last}` : "");
-    const weeks = r.longest_week_streak;
-    tile(list, "longest streak of weeks", weeks ? plural(weeks.weeks, "week") : "–", weeks ? `from ${weeks.first}` : "");
-    const items = r.per_week.map((row) => ({ label: `week of ${row.week_start}`, value: row.viewings }));
-    const ticks = items.length ? [r.per_week[0].week_start, r.per_week[r.per_week.length - 1].week_start] : [];
-    Charts.columns($("chart-per-week"), items, ticks);
-  }
-
-  function renderWomen(women) {
-    const known = women.films - women.unknown;
-    $("women-directed").textContent = women.films
-      ? `${percent(women.share_by_women)} directed by women: ${fmt(women.by_women)} of the ${plural(known, "film")} whose directors' gender TMDB knows; ${fmt(women.unknown)} unknown, counted apart.`
-      : "No film with a known director yet.";
-  }
-
-  function renderLag(lag) {
-    const list = $("lag-tiles");
-    list.replaceChildren();
-    const days = (value) => (given(value) ? plural(Math.round(value), "day") : "–");
-    tile(list, "median, release to first viewing", days(lag.median_days));
-    tile(list, "average", days(lag.average_days));
-    tile(list, "seen within a month of release", percent(lag.within_a_month_share), `${plural(lag.within_a_month, "film")}`);
-  }
-
-  function renderWatchlist(watchlist) {
-    $("watchlist-size").textContent = watchlist.size
-      ? `${plural(watchlist.size, "film")} on your watchlist; waiting longest:`
-      : "Your export has no watchlist.";
-    const list = $("list-watchlist");
-    list.replaceChildren(...watchlist.oldest.map((entry) => {
-      const item = el("li");
-      const link = el("a", "", titleYear(entry));
-      link.href = entry.letterboxd_uri;
-      link.rel = "noopener";
-      item.append(link, entry.added_on ? ` · added ${entry.added_on}` : "");
-      return item;
-    }));
-  }
-
-  // Each TMDB-based figure says on how many films it rests: <span data-based-on="genres">.
-  function renderBases(basedOn, running) {
-    for (const span of document.querySelectorAll("[data-based-on]")) {
-      const films = basedOn[span.dataset.basedOn];
-      span.textContent = given(films) ? `based on ${plural(films, "film")}${running ? " so far" : ""}` : "";
-    }
-  }
-
-  function render(a, running) {
-    $("stats").hidden = false;
-    const year = a.year;
-    renderHeadline(a, year, running);
-    Charts.timeline($("chart-watches-by-month"), a.watches_by_month);
-    Charts.columns($("chart-weekday"), a.watches_by_weekday.map((row) => ({ label: row.weekday.slice(0, 3), value: row.viewings })));
-    $("chart-watches-by-year").hidden = Boolean(year); // one column says nothing
-    Charts.columns($("chart-watches-by-year"), a.watches_by_year.map((row) => ({ label: String(row.year), value: row.viewings })));
-    Charts.columns($("chart-ratings"), a.rating_distribution.map((row) => ({ label: halfStars(row.rating), value: row.films })));
-    Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${row.decade}s`, value: row.films })));
-    renderMilestones(a.milestones);
-    renderRhythm(a.rhythm);
-    const tags = a.tags.map((row) => ({ label: row.tag, value: row.viewings }));
-    Charts.bars($("chart-tags"), tags, { empty: "No tags in your diary." });
-
-    // TMDB-based sections fill in as enrichment runs: each says on how many films it rests.
-    const totals = a.totals;
-    $("tmdb-basis").textContent = `based on ${fmt(totals.enriched_films)} of ${fmt(totals.films)} films${running ? " so far" : ""}`;
-    renderBases(a.based_on, running);
-    const tmdb = $("tmdb-totals");
-    tmdb.replaceChildren();
-    tile(tmdb, "hours watched", fmt(Math.round(totals.hours_watched)));
-    tile(tmdb, "median runtime", a.runtime.median ? `${Math.round(a.runtime.median)} min` : "–");
-    const versus = a.rating_vs_tmdb;
-    tile(tmdb, "your rating vs TMDB (out of 10)", versus.films
-      ? `${Number(versus.average_rating_out_of_10).toFixed(1)} vs ${Number(versus.average_tmdb_vote).toFixed(1)}` : "–");
-    const empty = running ? "Filling in as films are looked up…" : "No TMDB data for these films.";
-    const limit = PEOPLE_SHOWN;
-    Charts.bars($("chart-genres"), a.genres.map((row) => ({ label: row.name, value: row.films })), { empty });
-    Charts.bars($("chart-directors"), named(a.directors), { limit, empty });
-    Charts.bars($("chart-actors"), named(a.actors), { limit, empty });
-    Charts.bars($("chart-writers"), named(a.people.writers), { limit, empty });
-    Charts.bars($("chart-cinematographers"), named(a.people.cinematographers), { limit, empty });
-    Charts.bars($("chart-composers"), named(a.people.composers), { limit, empty });
-    Charts.bars($("chart-countries"), named(a.countries), { empty });
-    const languages = named(a.languages).map((item, index) => ({ ...item, label: languageName(a.languages[index]) }));
-    Charts.bars($("chart-languages"), languages, { empty });
-    renderWomen(a.people.directed_by_women);
-    renderLag(a.release_lag);
-    renderHighs(a.highs_and_lows);
-    filmList($("list-most-popular"), a.most_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
-    filmList($("list-least-popular"), a.least_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
-    renderWatchlist(a.watchlist);
-    loadCalendar(year);
-  }
-
-  // --- calendar heatmap ---------------------------------------------------------
-  let days = null;
-  async function loadCalendar(year) {
-    const select = $("calendar-year");
-    if (days === null) {
-      try {
-        days = (await getJson(`/s/${id}/diary-days.json`)).days;
-      } catch (error) {
-        showError(error);
-        return;
-      }
-      const years = [...new Set(Object.keys(days).map((day) => day.slice(0, 4)))].sort().reverse();
-      select.replaceChildren(...years.map((value) => new Option(value, value)));
-      select.closest("label").hidden = years.length < 2;
-    }
-    if (year && Array.from(select.options).some((option) => option.value === String(year))) select.value = String(year);
-    drawCalendar();
-  }
-
-  function drawCalendar() {
-    const year = $("calendar-year").value;
-    if (!year) return Charts.nodata($("chart-calendar"), "No dated diary entries.");
-    Charts.calendar($("chart-calendar"), days, Number(year));
-  }
-
-  $("calendar-year").addEventListener("change", drawCalendar);
-
-  return { render };
-})();
+$("calendar-year").addEventListener("change", drawCalendar);
