@@ -1,7 +1,7 @@
 """A Content-Security-Policy on every response: the admin, the pages, and the API's own answers.
 
 Pages carry no inline <script>, no <style> and no style="…" attributes, and Django 5.2's
-admin none either (config/tests/test_csp.py checks its pages), so scripts and styles come
+admin none either (core/tests/test_csp.py checks its pages), so scripts and styles come
 only from this origin; posters are the one outside host. A response that sets its own
 policy keeps it.
 """

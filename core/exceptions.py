@@ -11,6 +11,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.errors import DomainError
+
 
 def api_exception_handler(exc, context):
     """DRF's handler, with every body reduced to one ``detail`` string (headers such as Retry-After kept)."""
@@ -19,6 +21,8 @@ def api_exception_handler(exc, context):
         # number out of range) that validation let through: the request's fault, and its transaction
         # is rolled back whole.
         return Response({"detail": "The request holds a value that cannot be stored."}, status=400)
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc)}, status=exc.status_code)
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django answers it with handler500

@@ -34,11 +34,12 @@ if [ ! -x .venv/bin/python ]; then
     fi
   }
 fi
+# requirements-dev.txt: requirements.txt (what production runs) plus the tests' and benches' tools.
 stamp=.venv/.requirements.sha
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  say "Installing requirements.txt"
-  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  say "Installing requirements-dev.txt (requirements.txt and the development tools)"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   echo "$wanted" > "$stamp"
 fi
 

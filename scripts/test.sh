@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/ruff check .
+# The import contract (.importlinter): one direction between the apps; models never import views or tasks.
+.venv/bin/lint-imports --no-cache
 scripts/lint-js.sh
 .venv/bin/python manage.py makemigrations --check --dry-run -v 0
 if [ $# -gt 0 ]; then

@@ -3,6 +3,7 @@
 Every variable is listed, with a safe example, in ``.env.example``.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "enrichment.apps.EnrichmentConfig",
     "web.apps.WebConfig",
 ]
+# The TMDB stand-in (manage.py fake_tmdb) is development material: the production image leaves it out.
+if importlib.util.find_spec("enrichment.standin") is not None:
+    INSTALLED_APPS.append("enrichment.standin.apps.StandinConfig")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

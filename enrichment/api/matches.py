@@ -108,8 +108,6 @@ class MovieMatchView(SessionLookupMixin, APIView):
         try:
             correct_match(movie, body.validated_data["tmdb_id"])
         except CorrectionRefused as refused:
-            if movie.enrichment_status == Movie.EnrichmentStatus.PENDING:
-                return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
             raise ValidationError({"tmdb_id": str(refused)}) from refused
         except (TmdbError, RateLimitWaitTooLong):
             return Response(

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import Conflict
 from enrichment.services.operations import SessionStillEnriching, reenrich_session
 from movies.api.serializers import SessionStatusSerializer
 from sessions.selectors import get_live_session
@@ -39,10 +40,8 @@ class ReEnrichSessionView(APIView):
         try:
             reenrich_session(session.pk, only_problems=True)
         except SessionStillEnriching:
-            return Response(
-                {"detail": "The session is still enriching; re-run it once it has stopped."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            # The owner has no `force`: the staff message would offer one.
+            raise Conflict("The session is still enriching; re-run it once it has stopped.") from None
         return Response(
             SessionStatusSerializer(get_live_session(session.pk)).data, status=status.HTTP_202_ACCEPTED
         )

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrichment import monitoring
-from enrichment.services.operations import SessionStillEnriching, reenrich_session
+from enrichment.services.operations import reenrich_session
 from movies.api.pagination import MoviePagination
 from movies.models import Movie
 from sessions.models import Session
@@ -92,6 +92,4 @@ class ReEnrichView(StaffOnly, APIView):
             queued = reenrich_session(session_id, **options.validated_data)
         except Session.DoesNotExist:
             raise NotFound("No such session.") from None
-        except SessionStillEnriching as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response({"session_id": session_id, "queued": queued}, status=status.HTTP_202_ACCEPTED)

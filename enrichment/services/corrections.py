@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import Conflict
 from enrichment.matching.resolving import (
     EVIDENCE_FIELDS,
     FILM_TTL,
@@ -34,14 +35,19 @@ class CorrectionRefused(Exception):
     """The correction cannot be made as asked (the message says why); nothing was changed."""
 
 
+class MovieStillEnriching(Conflict):
+    """The movie is still being looked up: a correction now would race the worker."""
+
+
 def correct_match(movie, tmdb_id, *, client=None):
     """Set ``movie``'s film to TMDB film ``tmdb_id`` (None: "not on TMDB"); returns the MatchCorrection.
 
-    Raises CorrectionRefused for a movie still being enriched or a film TMDB does not have;
+    Raises MovieStillEnriching for a movie still being enriched, CorrectionRefused for a film TMDB
+    does not have;
     TMDB errors (transient, key refused) propagate.
     """
     if movie.enrichment_status == Status.PENDING:
-        raise CorrectionRefused("This movie is still being enriched; correct it once it has finished.")
+        raise MovieStillEnriching("This movie is still being enriched; correct it once it has finished.")
     resolution = _resolution_for(tmdb_id, movie, client)
     with transaction.atomic():
         locked = Movie.objects.select_for_update().get(pk=movie.pk)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from core.errors import Conflict
 from enrichment.matching.resolving import EVIDENCE_FIELDS
 from enrichment.matching.rules import fold_title
 from enrichment.matching.searching import store_film
@@ -40,7 +41,7 @@ MAX_FILMS_PER_REFRESH = 40
 REFRESH_WAIT_FOR_SLOT_SECONDS = 15
 
 
-class SessionStillEnriching(Exception):
+class SessionStillEnriching(Conflict):
     def __init__(self, session_id, status):
         super().__init__(f"Session {session_id} is still {status}; force to re-queue it anyway.")
         self.session_id = session_id

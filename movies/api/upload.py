@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from movies.api.upload_serializers import UploadRequestSerializer, UploadResponseSerializer
 from movies.services.storing import create_session_from_upload
-from sessions.export.reading import UploadError, UploadTooLarge, format_size
+from sessions.export.reading import format_size
 
 # Room for the multipart framing around the files themselves (a few hundred bytes per file).
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -47,12 +47,8 @@ class UploadView(APIView):
         serializer = UploadRequestSerializer(data=_multipart_data(request))
         if not serializer.is_valid():
             raise ParseError(_first_message(serializer.errors))
-        try:
-            session = create_session_from_upload(files=serializer.validated_data["files"])
-        except UploadTooLarge as error:
-            raise PayloadTooLarge(str(error)) from error
-        except UploadError as error:
-            raise ParseError(str(error)) from error
+        # An unusable export raises UploadError (400, 413 past a limit): core/exceptions.py answers it.
+        session = create_session_from_upload(files=serializer.validated_data["files"])
         return Response(UploadResponseSerializer(session).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from core.errors import DomainError, TooLarge
+
 # Reviews can be long; the csv module's default of 128 KiB per field would refuse them.
 csv.field_size_limit(4 * 1024 * 1024)
 
@@ -36,12 +38,14 @@ REQUIRED_COLUMNS = {
 }
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """The upload cannot be used; the message names the problem for the user."""
 
 
 class UploadTooLarge(UploadError):
     """The upload is past one of the size limits."""
+
+    status_code = TooLarge.status_code
 
 
 @dataclass(frozen=True)

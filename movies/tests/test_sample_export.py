@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from movies.tests.helpers import stored_films, stored_viewings
 from sessions.models import Session
 from sessions.tests.exports import LOOSE_NAMES
-from sessions.tests.helpers import stored_films, stored_viewings
 
 SAMPLE = settings.BASE_DIR.parent / "shared" / "samples" / "letterboxd-export-2024"
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from movies.models import Movie, Watch
+from movies.tests.helpers import stored_films, stored_viewings
 from sessions.models import Session
 from sessions.signals import session_ready_for_enrichment
 from sessions.tests.exports import PROFILE_EMAIL, ExportFilmFactory, LetterboxdExport, generated_export
-from sessions.tests.helpers import stored_films, stored_viewings
 
 pytestmark = pytest.mark.django_db
 
