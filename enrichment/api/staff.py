@@ -8,13 +8,14 @@ neither any data.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.authentication import GuardedTokenAuthentication
 from enrichment import monitoring
 from enrichment.services.operations import reenrich_session
 from movies.api.pagination import MoviePagination
@@ -27,7 +28,7 @@ BAD_REQUEST = OpenApiResponse(description="A malformed parameter; `detail` names
 
 class StaffOnly:
     # Token first: its WWW-Authenticate header turns "not logged in" into a 401.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [GuardedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAdminUser]
 
 
