@@ -32,7 +32,12 @@ def renderers(debug):
         "print(json.dumps(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES']))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
