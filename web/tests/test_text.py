@@ -9,7 +9,9 @@ import pytest
 
 TEXT_JS = Path(__file__).resolve().parent.parent / "static/web/text.js"
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js not installed (scripts/setup.sh)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None, reason="Node.js not installed (scripts/setup.sh)"
+)
 
 
 def initials(titles):
