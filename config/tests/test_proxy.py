@@ -37,6 +37,7 @@ def app_env(django_db_setup):
         "REDIS_URL": os.environ["REDIS_URL"],
         # Every poll comes from 127.0.0.1: counted, never refused.
         "API_READ_RATE_LIMIT": f"{10**9}/60",
+        "API_WRITE_RATE_LIMIT": "2/3600",  # one window for the whole module
         "NUM_PROXIES": "1",
         "LOG_LEVEL": "WARNING",
     }
@@ -116,3 +117,17 @@ def test_the_proxy_serves_static_files_itself(stack):
     assert status == 200
     assert content_type == "application/javascript"
     assert body == (STATIC_SOURCE / "web/dom.js").read_bytes()
+
+
+def test_a_forged_x_forwarded_for_buys_no_fresh_budget_through_the_proxy(stack):
+    """The app trusts the last X-Forwarded-For hop, the one nginx adds: whatever a client writes
+    before it, every request of this client counts against 127.0.0.1's write budget (2 here)."""
+    answers = []
+    for n in range(3):
+        request = (
+            f"DELETE /api/session/00000000-0000-0000-0000-00000000000{n} HTTP/1.1\r\nHost: localhost\r\n"
+            f"X-Forwarded-For: 10.0.0.{n}\r\nConnection: close\r\n\r\n"
+        )
+        answers.append(raw_request(stack["proxy"], request.encode())[0])
+
+    assert answers == [404, 404, 429]
