@@ -163,7 +163,8 @@ def slow_clients(port, count, bytes_per_second=100, body_bytes=200_000):
     """`count` uploads sending their headers (with the real Content-Length) at once, then the body at
     `bytes_per_second`; a connection the server closes is opened again, as the attack renews them.
     Yields how many connections were opened (renewals included)."""
-    context = multiprocessing.get_context("fork")
+    # spawn, not fork: a forked copy of a test process shares its open Redis and broker connections.
+    context = multiprocessing.get_context("spawn")
     stop, opened = context.Event(), context.Value("i", 0)
     head = (
         f"POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
