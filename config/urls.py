@@ -14,7 +14,7 @@ urlpatterns = [
 # API errors answer JSON with a `detail`, as the API's own errors do (core/exceptions.py).
 handler400 = "core.exceptions.bad_request"
 handler403 = "core.exceptions.permission_denied"
-# Unknown paths outside /api/: a plain page (with DEBUG off; DEBUG shows Django's own). Not a catch-all
+# Unknown paths outside /api/: a plain page (with DEBUG on, web/middleware.py shows it). Not a catch-all
 # route: that would stop CommonMiddleware adding a missing slash (/s/<id> to /s/<id>/, /admin).
 handler404 = "web.views.not_found"
 handler500 = "core.exceptions.server_error"

@@ -1,8 +1,10 @@
 """The answers every API operation may give besides its own, added to the OpenAPI schema.
 
 drf-spectacular documents what each view declares; these come from the layers around the views:
-the rate limits (429), a database outage (503, core/outage.py), the parsers (415) and the
-staff API's authentication (401 anonymous, 403 not staff). Each carries the one error shape, `{"detail"}`.
+the rate limits (429), a database outage (503, core/outage.py), the parsers (415), the
+staff API's authentication (401 anonymous, 403 not staff), and the proxy in front (deploy/nginx:
+400 for a malformed request line or headers, 414 for a URI too long, 503 while the app does not
+answer). Each carries the one error shape, `{"detail"}`.
 Free-text query parameters also say that a NUL character is refused (400): Django's form fields refuse
 it, as PostgreSQL cannot compare text holding one.
 """
@@ -15,6 +17,8 @@ ERROR_SCHEMA = {
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
 COMMON_ANSWERS = {
+    "400": ("Malformed request line or headers (refused by the proxy), or a malformed parameter.", {}),
+    "414": ("The request URI is too long (refused by the proxy).", {}),
     "429": ("Over the rate limit for this client address.", RETRY_AFTER),
     "503": ("The database is unavailable for a moment.", RETRY_AFTER),
 }

@@ -31,11 +31,37 @@ from rest_framework.throttling import BaseThrottle
 from core.outage import log_outage
 
 
+def client_address(request):
+    """The client's address as every limit counts it (DRF's get_ident with NUM_PROXIES); also
+    django-axes's, for failed admin logins (settings AXES_CLIENT_IP_CALLABLE)."""
+    return BaseThrottle().get_ident(request)
+
+
 @functools.cache
 def _redis(location):
     # Thread-safe, with its own connection pool; never waits long for a Redis that is gone.
     timeout = settings.REDIS_TIMEOUT_SECONDS
     return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+def count_in_window(name, seconds, add=1):
+    """Add `add` to `name`'s counter of the current `seconds`-long window (0 reads it); returns the
+    count, None while Redis is down (limits fail open, logged), and the seconds the window has left."""
+    now = time.time()
+    window = int(now // seconds)
+    retry_after = (window + 1) * seconds - now
+    key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{name}:{window}"
+    client = _redis(settings.CACHES["throttle"]["LOCATION"])
+    try:
+        count = client.incrby(key, add)
+        if count == add and add:
+            # Each window has its own key: should this EXPIRE be lost, the key lingers
+            # unused, and nobody is locked out.
+            client.expire(key, int(seconds) + 1)
+    except redis.RedisError as error:
+        log_outage("Redis (rate limits)", error, "API rate limits not enforced")
+        return None, retry_after
+    return count, retry_after
 
 
 class _MethodRateThrottle(BaseThrottle):
@@ -49,21 +75,8 @@ class _MethodRateThrottle(BaseThrottle):
         if not self.applies_to(request):
             return True
         limit, seconds = getattr(settings, self.setting_name)
-        now = time.time()
-        window = int(now // seconds)
-        self.retry_after = (window + 1) * seconds - now
-        key = f"{settings.CACHES['throttle']['KEY_PREFIX']}:{self.scope}:{self.get_ident(request)}:{window}"
-        client = _redis(settings.CACHES["throttle"]["LOCATION"])
-        try:
-            count = client.incr(key)
-            if count == 1:
-                # Each window has its own key: should this EXPIRE be lost, the key lingers
-                # unused, and nobody is locked out.
-                client.expire(key, int(seconds) + 1)
-        except redis.RedisError as error:
-            log_outage("Redis (rate limits)", error, "API rate limits not enforced")
-            return True
-        return count <= limit
+        count, self.retry_after = count_in_window(f"{self.scope}:{self.get_ident(request)}", seconds)
+        return count is None or count <= limit
 
     def wait(self):
         return self.retry_after

@@ -5,6 +5,7 @@ Every variable is listed, with a safe example, in ``.env.example``.
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,8 @@ if ENV_FILE and Path(ENV_FILE).is_file():
     environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG, Django's own debug 404 (every URL pattern listed) instead of the app's plain page.
+DEBUG_404 = env_bool("DEBUG_404", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",  # tokens for the staff operations API
     "django_filters",
+    "axes",  # failed admin logins, counted per account and per address (see "Login throttle" below)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by the app: /api/docs/ works offline
     "sessions.apps.UploadSessionsConfig",
@@ -64,10 +68,14 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # With DEBUG, unknown paths still get the app's plain 404 page (unless DEBUG_404).
+    "web.middleware.PlainNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -205,6 +213,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only; DRF's browsable pages (whose inline styles the CSP blocks) for developers alone.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ReadRateThrottle", "core.throttling.WriteRateThrottle"],
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
@@ -237,6 +248,24 @@ CORS_ALLOWED_ORIGINS = env_origins(
 )
 # Headers the app's scripts may read: an export's file name, and how long to wait after a 429.
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
+
+# --- Login throttle: password guessing on /admin/login/ (django-axes) ----------
+# AxesStandaloneBackend refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Either count locks: one account from any address, or one address whatever the account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# The address the API's rate limits see: the socket's, or the proxy's X-Forwarded-For with NUM_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_address"
+# The lockout's log line names the account and the address (axes masks them by default); never the password.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins for this account or from this address: "
+    f"try again in {LOGIN_LOCKOUT_MINUTES} minutes."
+)
 
 # --- Security: strict unless DEBUG ------------------------------------------
 if not DEBUG:

@@ -45,7 +45,7 @@ def test_migrations_run_once_before_web_worker_and_beat(resolved):
     assert resolved["migrate"]["restart"] == "no"
     for name in ["web", "worker", "beat"]:
         assert resolved[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
-        assert "migrate" not in " ".join(resolved[name]["command"])
+        assert "migrate" not in " ".join(resolved[name].get("command", [])), name
 
 
 def test_web_worker_and_beat_have_healthchecks(resolved):
@@ -64,3 +64,14 @@ def test_without_deploy_env_the_compose_file_is_refused(tmp_path):
 
     assert result.returncode != 0
     assert "deploy.env" in result.stderr
+
+
+def test_only_the_proxy_is_published_and_it_sends_to_gunicorn(resolved):
+    assert [str(port["published"]) for port in resolved["proxy"]["ports"]] == ["8000"]
+    assert resolved["proxy"]["build"]["target"] == "proxy"
+    assert resolved["proxy"]["environment"]["APP_UPSTREAM"] == "web:8000"
+    assert "ports" not in resolved["web"]
+    # web runs the image's own command, the one config/tests/test_proxy.py starts behind nginx.
+    assert "command" not in resolved["web"]
+    for name in APP_SERVICES:
+        assert resolved[name]["build"]["target"] == "app", name

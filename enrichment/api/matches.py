@@ -8,6 +8,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import QueryFloatField
 from enrichment.matching.rules import REVIEW_BELOW
 from enrichment.selectors import matches_to_review
 from enrichment.services.corrections import CorrectionRefused, correct_match
@@ -47,7 +48,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class MatchesQuerySerializer(serializers.Serializer):
-    confidence_below = serializers.FloatField(min_value=0, max_value=1.01, default=REVIEW_BELOW)
+    confidence_below = QueryFloatField(min_value=0, max_value=1.01, default=REVIEW_BELOW)
 
 
 class CorrectionSerializer(serializers.Serializer):

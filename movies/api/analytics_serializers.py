@@ -6,18 +6,20 @@ query and describe the answer (the view returns the cached data as it is).
 
 from rest_framework import serializers
 
+from core.query import QueryIntegerField
+
 EARLIEST_YEAR = 1870  # the first films
 LATEST_YEAR = 2200
 
 
 class AnalyticsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(
+    year = QueryIntegerField(
         required=False,
         min_value=EARLIEST_YEAR,
         max_value=LATEST_YEAR,
         help_text="Only viewings dated that year.",
     )
-    released = serializers.IntegerField(
+    released = QueryIntegerField(
         required=False,
         min_value=EARLIEST_YEAR,
         max_value=LATEST_YEAR,

@@ -1,9 +1,46 @@
 """Query-string filters and ordering of a session's movies."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from movies.models import Movie, Watch
+
+
+class _PresentMeansGiven:
+    """A parameter that is present must hold a value: `?year_min=` is a 400, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Must not be empty.", code="empty")
+        return super().to_python(value)
+
+
+class WholeNumberField(_PresentMeansGiven, forms.IntegerField):
+    pass
+
+
+class StrictBooleanField(_PresentMeansGiven, forms.Field):
+    """true/false (or 1/0, any case); django-filter's own boolean reads anything else as "no filter"."""
+
+    widget = forms.TextInput  # hands over the raw value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        parsed = {"true": True, "1": True, "false": False, "0": False}.get(value.lower())
+        if parsed is None:
+            raise forms.ValidationError("Must be true or false.", code="invalid")
+        return parsed
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = WholeNumberField
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -21,7 +58,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class MovieFilter(django_filters.FilterSet):
-    enriched = django_filters.BooleanFilter(method="filter_enriched", label="TMDB data found (true/false)")
+    enriched = StrictBooleanFilter(method="filter_enriched", label="TMDB data found (true/false)")
     enrichment_status = django_filters.ChoiceFilter(choices=Movie.EnrichmentStatus.choices)
     genre = django_filters.CharFilter(method="filter_array", field_name="genres", label="Has this genre")
     director = django_filters.CharFilter(
@@ -34,11 +71,11 @@ class MovieFilter(django_filters.FilterSet):
         method="filter_array", field_name="production_countries", label="Produced in this country"
     )
     language = django_filters.CharFilter(field_name="original_language", lookup_expr="iexact")
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
-    rated = django_filters.BooleanFilter(field_name="rating", lookup_expr="isnull", exclude=True)
-    rewatched = django_filters.BooleanFilter(method="filter_rewatched", label="Watched more than once")
-    liked = django_filters.BooleanFilter()
+    year_min = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_max = IntegerFilter(field_name="year", lookup_expr="lte")
+    rated = StrictBooleanFilter(field_name="rating", lookup_expr="isnull", exclude=True)
+    rewatched = StrictBooleanFilter(method="filter_rewatched", label="Watched more than once")
+    liked = StrictBooleanFilter()
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
     ordering = NullsLastOrderingFilter(
         fields=["title", "year", "rating", "watched_date", "runtime", "popularity"]

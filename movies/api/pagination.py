@@ -89,7 +89,7 @@ def _first_given(params, names, default, minimum):
 
 def _whole_number(params, name, default, minimum):
     raw = params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)

@@ -240,7 +240,8 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
                 description="Over the body size or IMPORT_MAX_ROWS limit; `detail` says which."
             ),
         },
-        parameters=[],
+        # The class's session_id is for the detail routes: this path has none.
+        parameters=[OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH, exclude=True)],
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[JSONParser])
     def import_export(self, request):

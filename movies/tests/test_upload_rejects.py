@@ -56,6 +56,12 @@ def patched(archive, member, *, declared_size=None, flags=None, method=None):
     return bytes(data)
 
 
+def renamed(archive, name, hostile_name):
+    """The ZIP with a member's name rewritten in its headers (same length): zipfile cannot write a NUL."""
+    assert len(name.encode()) == len(hostile_name.encode())
+    return archive.replace(name.encode(), hostile_name.encode())
+
+
 def symlink_member():
     info = zipfile.ZipInfo("watched-link.csv")
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
@@ -115,6 +121,24 @@ BAD_UPLOADS = {
     "watched.csv two folders down": (
         lambda: [zip_file(zip_of({"a/b/watched.csv": small_export().files()["watched.csv"]}))],
         "has no watched.csv",
+    ),
+    "a duplicate column": (
+        lambda: [
+            watched_csv(
+                b"Date,Name,Name,Year,Letterboxd URI\r\n2024-01-01,Heat,Alien,1995,https://boxd.it/2bg8\r\n"
+            )
+        ],
+        "watched.csv has the column Name twice",
+    ),
+    "a NUL in a member name": (
+        lambda: [
+            zip_file(renamed(with_export({"watched.csvXcsv": b"x"}), "watched.csvXcsv", "watched.csv\x00csv"))
+        ],
+        "control character (watched.csv\\x00csv)",
+    ),
+    "a line break in a member name": (
+        lambda: [zip_file(renamed(with_export({"lists/aX.csv": b"x"}), "lists/aX.csv", "lists/a\n.csv"))],
+        "control character",
     ),
     "zip-slip name": (lambda: [zip_file(with_export({"../../etc/cron.d/x.csv": b"x"}))], "unsafe path"),
     "absolute name": (lambda: [zip_file(with_export({"/tmp/x.csv": b"x"}))], "unsafe path"),

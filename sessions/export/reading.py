@@ -144,7 +144,13 @@ class ExportReader:
     def _columns(source, header):
         if header is None:
             raise UploadError(f"{source.name} is empty: it has no header row.")
-        columns = {name.strip().lower(): index for index, name in enumerate(header)}
+        columns = {}
+        for index, name in enumerate(header):
+            key = name.strip().lower()
+            if key in columns and key:
+                # Which of the two holds the title? Neither guess is safe: the export was edited.
+                raise UploadError(f"{source.name} has the column {name.strip()} twice.")
+            columns[key] = index
         missing = [name for name in REQUIRED_COLUMNS[source.path] if name.lower() not in columns]
         if missing:
             plural = "s" if len(missing) > 1 else ""

@@ -128,6 +128,11 @@ def _member_path(info):
 
 def _check_member(info):
     name = _member_path(info)
+    # zipfile cuts a name at its first NUL ("watched.csv\0csv" reads as watched.csv); the archive's
+    # own name says what was really sent. No export names a file with a control character.
+    if any(ord(character) < 32 or ord(character) == 127 for character in info.orig_filename):
+        shown = info.orig_filename.encode("unicode_escape").decode("ascii")
+        raise UploadError(f"The ZIP holds a file name with a control character ({shown}).")
     if name.startswith("/") or ".." in PurePosixPath(name).parts or ":" in name:
         raise UploadError(f"The ZIP holds an unsafe path ({name}).")
     if info.flag_bits & 0x1:

@@ -3,6 +3,7 @@
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
 import { api, getJson, postersOn, reviewBelow, showError, tmdbLink } from "./page.js";
+import { initial } from "./text.js";
 
 const LOW_CONFIDENCE = reviewBelow; // the API's review threshold (GET …/matches), from the server
 const filters = $("film-filters");
@@ -73,7 +74,7 @@ function poster(film) {
 }
 
 function noPoster(film) {
-  const box = el("span", "poster none", film.title.trim().charAt(0).toUpperCase() || "?");
+  const box = el("span", "poster none", initial(film.title));
   box.setAttribute("aria-hidden", "true");
   return box;
 }
