@@ -133,6 +133,25 @@ def _person(rng):
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+def release_dates(*releases):
+    """A movie/{id}?append_to_response=release_dates part from (country, "YYYY-MM-DD", type) triples
+    (type 1 premiere, 2 limited, 3 theatrical, 4 digital, 5 physical, 6 TV)."""
+    by_country = {}
+    for country, date, kind in releases:
+        by_country.setdefault(country, []).append(
+            {"certification": "", "descriptors": [], "iso_639_1": "", "note": "",
+             "release_date": f"{date}T00:00:00.000Z", "type": kind}
+        )  # fmt: skip
+    results = [{"iso_3166_1": country, "release_dates": dates} for country, dates in by_country.items()]
+    return {"results": results}
+
+
+def add_premiere(film, year, rng, kind=1):
+    """A festival premiere (or limited release) in ``year``, before the film's primary release."""
+    date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    film["release_dates"]["results"].insert(0, release_dates(("FR", date, kind))["results"][0])
+
+
 def make_film(tmdb_id, title, year, rng):
     """A TMDB movie/{id}?append_to_response=credits answer, with TMDB's unknowns (0, "", repeats)."""
     directors = [_person(rng) for _ in range(rng.choice([1, 1, 1, 2, 4]))]
@@ -149,12 +168,16 @@ def make_film(tmdb_id, title, year, rng):
     rng.shuffle(cast)  # TMDB's list order is not billing order
     countries = rng.sample(COUNTRIES, rng.randint(0, 2))
     genres = rng.sample(GENRES, rng.randint(1, 3))
+    release_date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if year else ""
+    # The primary (theatrical) release is TMDB's release_date; no extra rng draw, so a seed's films stay.
+    releases = [("US", release_date, 3)] if release_date else []
     return {
         "adult": False,
         "id": tmdb_id,
         "title": title,
         "original_title": title,
-        "release_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if year else "",
+        "release_date": release_date,
+        "release_dates": release_dates(*releases),
         "runtime": rng.choice([0, None] + [rng.randint(60, 200)] * 8),
         "budget": rng.choice([0, rng.randint(1, 200) * 1_000_000]),
         "revenue": rng.choice([0, rng.randint(1, 900) * 1_000_000]),
@@ -318,7 +341,12 @@ class _CaseBuilder:
     def year_off(self):
         year = self.year()
         film = self.film(self.title(), year, votes(self.rng, 0, 5000))
-        self.row("year_off", film["title"], year + self.rng.choice([-1, 1]), film=film)
+        shift = self.rng.choice([-1, 1])
+        if shift == -1:
+            # A festival premiere the year before the primary release: the year Letterboxd shows.
+            add_premiere(film, year - 1, self.rng)
+        # One year later than TMDB's: no release date says so (a date edited on one side only).
+        self.row("year_off", film["title"], year + shift, film=film)
 
     def absent(self):
         self.row("absent", self.title(), self.year())
@@ -343,6 +371,7 @@ class _CaseBuilder:
     def split_tie(self):
         title, year = self.title(), self.year()
         famous = self.film(title, year + 1, self.rng.randint(12_000, 25_000))
+        add_premiere(famous, year, self.rng)  # premiered at a festival the year before (Split, 2016)
         for _ in range(self.rng.randint(2, 4)):
             self.film(title, year, votes(self.rng, 0, 40), popularity=self.rng.uniform(0.5, 3))
         self.row("split_tie", title, year, film=famous)
