@@ -19,8 +19,10 @@ another decade. The rule (README, "How films are matched"):
   otherwise it is still chosen but marked ambiguous (low confidence), never silently.
 - With no candidate, a *renamed* title is accepted only in the exact year and only when it is
   the single hit there whose title starts with the row's ("Glass Onion" → "Glass Onion: A
-  Knives Out Mystery") or the single near-spelled hit to check against TMDB's alternative
-  titles ("Three Colours: Blue" → "Three Colors: Blue").
+  Knives Out Mystery") or the single near-spelled hit (else the single hit of that year) to
+  check against TMDB's alternative titles ("Three Colours: Blue" → "Three Colors: Blue").
+  Such a match is checked against ``search/tv`` first (searching.py), and stays below
+  REVIEW_BELOW unless an alternative title is the row's.
 """
 
 import difflib
@@ -167,6 +169,10 @@ def _renamed(hits, wanted, year):
     ]
     if len(near_spelled) == 1:
         return _renamed_decision(near_spelled[0], evidence, needs_title_check=True)
+    if not near_spelled and len(in_year) == 1:
+        # TMDB's search also matches alternative titles: a lone hit of another title (the
+        # original one of a film Letterboxd lists in English) is checked against them.
+        return _renamed_decision(in_year[0], evidence, needs_title_check=True)
     return Decision(candidates=evidence)
 
 

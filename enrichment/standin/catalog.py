@@ -246,6 +246,12 @@ CASE_SHARES = {
     "short_vs_feature": 0.003,
     "renamed_longer": 0.003,
     "renamed_spelling": 0.003,
+    # TMDB as it is (issue 20): festival premieres, shorts and their features, TV and its specials.
+    "festival": 0.01,
+    "short_then_feature": 0.004,
+    "feature_after_short": 0.004,
+    "tv_with_special": 0.004,
+    "english_title": 0.004,
 }
 CASE_FILM_IDS, TV_IDS = 200_000, 500_000
 EPISODES = ["Pilot", "The Long Night", "Homecoming", "San Junipero", "Finale", "The Reckoning"]
@@ -419,6 +425,49 @@ class _CaseBuilder:
             film=film,
         )
 
+    def festival(self):
+        """Premiered at a festival in Y, released in Y + 1 (TMDB's year); Letterboxd shows Y."""
+        title, year = self.title(), self.year()
+        film = self.film(title, year + 1, votes(self.rng, 5, 8000))
+        add_premiere(film, year, self.rng)
+        self.row("festival", title, year, film=film)
+
+    def short_then_feature(self):
+        """The short of year Y (the row) and the feature made from it in Y + 1, with 20-60x its votes."""
+        title, year = self.title(), self.year()
+        short = self.film(title, year, self.rng.randint(100, 600), runtime=self.rng.randint(8, 25))
+        feature = self.film(
+            title, year + 1, short["vote_count"] * self.rng.randint(20, 60), runtime=self.rng.randint(85, 130)
+        )
+        if self.rng.random() < 0.5:
+            add_premiere(feature, year + 1, self.rng)  # a premiere of its own year changes nothing
+        self.row("short_then_feature", title, year, film=short)
+
+    def feature_after_short(self):
+        """The same pair with the short the famous one: the row is the feature, a year after it."""
+        title, year = self.title(), self.year()
+        self.film(title, year, self.rng.randint(5_000, 20_000), runtime=self.rng.randint(8, 25))
+        feature = self.film(title, year + 1, self.rng.randint(10, 400), runtime=self.rng.randint(85, 130))
+        self.row("feature_after_short", title, year + 1, film=feature)
+
+    def tv_with_special(self):
+        """A miniseries and a documentary about it whose title begins with the series' (same year)."""
+        entry = self.tv(self.title(), self.year())
+        year = int(entry["first_air_date"][:4])
+        suffix = self.rng.choice(["Behind the Scenes", "The Making Of", "Reunion Special"])
+        special = self.film(f"{entry['name']}: {suffix}", year, votes(self.rng, 0, 80))
+        special["genres"] = [{"id": 99, "name": "Documentary"}]
+        self.row("tv_with_special", entry["name"], year, tv=entry)
+
+    def english_title(self):
+        """TMDB's title is the original one; Letterboxd's English title is among its alternatives."""
+        english, year = self.title(), self.year()
+        first, second = english.split(maxsplit=1)
+        original = f"Il{second.lower()[::-1]} {first.lower()[::-1]}ka"
+        film = self.film(original, year, votes(self.rng, 20, 6000))
+        film["alternative_titles"] = {"titles": [{"iso_3166_1": "US", "title": english, "type": ""}]}
+        self.row("english_title", english, year, film=film)
+
     def duplicate_pair(self):
         """Two films of one title and year with a handful of votes each (The Card Game, 1896)."""
         title = self.title()
@@ -451,17 +500,24 @@ def build_catalog(seed=7, size=3000):
     return catalog
 
 
+MIX_SHARES = {"exact": 0.86, "year_off": 0.05, "absent": 0.05, "decoy": 0.04}
+
+
 def realistic_mix(catalog, count, seed=7):
     """``count`` rows in the mix of a real export: 86 % exact year, 5 % a year off, 5 % absent,
-    4 % with a more popular same-title film in another year."""
+    4 % with a more popular same-title film in another year (those four scaled by 0.98), and
+    2 % of TMDB as it is: festival premieres, shorts and their features, TV with its specials,
+    English titles of films TMDB knows by their original one."""
     rng = random.Random(seed)
-    pools = {
-        "exact": catalog.rows_of("exact"),
-        "year_off": catalog.rows_of("year_off"),
-        "absent": catalog.rows_of("absent"),
-        "decoy": catalog.rows_of("decoy"),
+    shares = {
+        **{case: share * 0.98 for case, share in MIX_SHARES.items()},
+        "festival": 0.008,
+        "short_then_feature": 0.003,
+        "feature_after_short": 0.003,
+        "tv_with_special": 0.003,
+        "english_title": 0.003,
     }
-    shares = {"exact": 0.86, "year_off": 0.05, "absent": 0.05, "decoy": 0.04}
+    pools = {case: catalog.rows_of(case) for case in shares}
     rows = []
     for case, share in shares.items():
         wanted = round(share * count)
