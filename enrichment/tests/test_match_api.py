@@ -119,7 +119,9 @@ def test_not_on_tmdb_moves_the_movie_between_counters(client, fake_tmdb):
         Session.objects.get(pk=session.pk).not_found_count,
     ) == (0, 1)
     assert_counters_equal_rows(session.pk)
-    assert LetterboxdLink.objects.get(uri=row.uri).film_id is None
+    # One session's word does not tell every later session the film is not on TMDB.
+    link = LetterboxdLink.objects.get(uri=row.uri)
+    assert (link.film_id, link.disputed) == (row.tmdb_id, True)
 
 
 def test_refused_corrections_change_nothing(client, fake_tmdb):
