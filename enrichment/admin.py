@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 
 from enrichment.models import LetterboxdLink, MatchCorrection
-from enrichment.services.corrections import undo_correction
+from enrichment.selectors import correction_choices
+from enrichment.services.corrections import settle_disputes, undo_correction
 from enrichment.services.operations import SessionStillEnriching, reenrich_session, refresh_films
 from enrichment.tmdb.client import TmdbError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
@@ -116,16 +117,34 @@ class MatchCorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(LetterboxdLink)
 class LetterboxdLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Letterboxd film URI -> TMDB film, learned by matching or set by a correction.
+    """Letterboxd film URI -> TMDB film, learned by matching or set by a corroborated correction.
 
-    Deleting one makes the next session match that film again."""
+    Disputed links (a session's correction chose another film) are settled here. Deleting one
+    makes the next session match that film again."""
 
-    list_display = ("uri", "film", "method", "confidence", "updated_at")
-    list_filter = ("method",)
+    list_display = ("uri", "film", "method", "confidence", "disputed", "choices", "updated_at")
+    list_filter = ("disputed", "method")
     search_fields = ("uri",)
-    ordering = ("-updated_at",)
+    ordering = ("-disputed", "-updated_at")
     list_select_related = ("film",)
     show_full_result_count = False
+    actions = ("keep_film", "take_most_chosen")
+
+    @admin.display(description="corrections (film: sessions)")
+    def choices(self, link):
+        counted = correction_choices(link.uri).most_common()
+        return ", ".join(f"{tmdb_id or 'not on TMDB'}: {count}" for tmdb_id, count in counted) or "—"
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("enrichment.delete_letterboxdlink")
+
+    def has_settle_permission(self, request):
+        return request.user.has_perm("enrichment.change_letterboxdlink")
+
+    @admin.action(description="Settle: keep the linked film", permissions=["settle"])
+    def keep_film(self, request, queryset):
+        self.message_user(request, f"Settled {settle_disputes(queryset, take_most_chosen=False)} link(s).")
+
+    @admin.action(description="Settle: take the film most sessions chose", permissions=["settle"])
+    def take_most_chosen(self, request, queryset):
+        self.message_user(request, f"Settled {settle_disputes(queryset, take_most_chosen=True)} link(s).")

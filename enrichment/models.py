@@ -11,7 +11,9 @@ class LetterboxdLink(models.Model):
     """A Letterboxd film (its ``boxd.it/…`` or ``letterboxd.com/film/<slug>/`` URI) and its TMDB film.
 
     Every later session of any user resolves that film from here, with no search. ``film`` null
-    means "not on TMDB", which only a correction says.
+    means "not on TMDB", which only a correction says. A single session's correction does not
+    rewrite it (enrichment/services/corrections.py); ``disputed``: a standing correction chose
+    another film, for staff to settle in the admin.
     """
 
     uri = models.CharField(max_length=300, primary_key=True)
@@ -19,6 +21,7 @@ class LetterboxdLink(models.Model):
     method = models.CharField(max_length=16, choices=MatchMethod.choices)
     confidence = models.FloatField()
     updated_at = models.DateTimeField(default=timezone.now)
+    disputed = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.uri} -> {self.film_id or 'not on TMDB'}"

@@ -1,10 +1,13 @@
 """Reads of the enrichment: the movies of a session worth a second look, and whether TMDB answers."""
 
+from collections import Counter
+
 import redis
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from enrichment.models import MatchCorrection
 from enrichment.tmdb import ratelimit
 from movies.models import Movie
 
@@ -34,11 +37,39 @@ def duplicate_matches(session_id):
     return groups
 
 
-def matches_to_review(session_id, confidence_below):
-    """The session's movies to check, each with ``review_reasons`` and ``duplicate_of`` set.
+def choices_by_uri(uris):
+    """{uri: Counter {tmdb id, None for "not on TMDB": sessions}} of the standing corrections of
+    ``uris``; a session counts once, with its latest choice."""
+    latest = {}
+    for uri, session_id, tmdb_id in (
+        MatchCorrection.objects.filter(letterboxd_uri__in=uris, undone_at__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("letterboxd_uri", "movie__session_id", "tmdb_id")
+    ):
+        latest[(uri, session_id)] = tmdb_id
+    choices = {}
+    for (uri, _), tmdb_id in latest.items():
+        choices.setdefault(uri, Counter())[tmdb_id] += 1
+    return choices
 
-    Those matched with a confidence below ``confidence_below``, not found, TV, or sharing their
-    TMDB film with another movie of the session; ordered by title.
+
+def correction_choices(uri):
+    """The Counter of choices_by_uri for one URI."""
+    return choices_by_uri([uri]).get(uri, Counter())
+
+
+def _disputed(movie, choices):
+    """Whether sessions chose, for this movie's Letterboxd film, anything but what it has."""
+    return bool(choices) and set(choices) != {movie.tmdb_id}
+
+
+def matches_to_review(session_id, confidence_below):
+    """The session's movies to check, each with ``review_reasons``, ``duplicate_of`` and
+    ``correction_choices`` set.
+
+    Those matched with a confidence below ``confidence_below``, not found, TV, sharing their
+    TMDB film with another movie of the session, or disputed: sessions corrected their
+    Letterboxd film to something else than this movie has; ordered by title.
     """
     duplicates = duplicate_matches(session_id)
     duplicate_of = {
@@ -46,10 +77,17 @@ def matches_to_review(session_id, confidence_below):
         for movie_ids in duplicates.values()
         for movie_id in movie_ids
     }
+    uris = Movie.objects.filter(session_id=session_id).exclude(letterboxd_uri="")
+    choices = choices_by_uri(uris.values_list("letterboxd_uri", flat=True))
+    disputed = [
+        movie.pk
+        for movie in uris.filter(letterboxd_uri__in=list(choices)).only("pk", "tmdb_id", "letterboxd_uri")
+        if _disputed(movie, choices[movie.letterboxd_uri])
+    ]
     movies = Movie.objects.filter(
         Q(enrichment_status__in=REVIEWED_STATUSES)
         | Q(enrichment_status=Status.ENRICHED, match_confidence__lt=confidence_below)
-        | Q(pk__in=list(duplicate_of)),
+        | Q(pk__in=list(duplicate_of) + disputed),
         session_id=session_id,
     ).order_by("title", "year", "id")
     reviewed = []
@@ -61,6 +99,12 @@ def matches_to_review(session_id, confidence_below):
             reasons.append("low_confidence")
         if movie.pk in duplicate_of:
             reasons.append("duplicate")
+        if movie.pk in disputed:
+            reasons.append("disputed")
+        movie.correction_choices = [
+            {"tmdb_id": tmdb_id, "sessions": count}
+            for tmdb_id, count in choices.get(movie.letterboxd_uri, Counter()).most_common()
+        ]
         movie.review_reasons = reasons
         movie.duplicate_of = duplicate_of.get(movie.pk, [])
         reviewed.append(movie)

@@ -29,21 +29,30 @@ class CandidateSerializer(serializers.Serializer):
     votes = serializers.IntegerField()
 
 
+class ChoiceSerializer(serializers.Serializer):
+    tmdb_id = serializers.IntegerField(allow_null=True, help_text="Null: “not on TMDB”.")
+    sessions = serializers.IntegerField(help_text="How many sessions chose it (no identities).")
+
+
 class MatchSerializer(serializers.ModelSerializer):
     match_method = match_method_field()
     match_candidates = CandidateSerializer(many=True, read_only=True)
     review_reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=["low_confidence", "not_found", "tv", "duplicate"]),
+        child=serializers.ChoiceField(choices=["low_confidence", "not_found", "tv", "duplicate", "disputed"]),
         read_only=True,
-        help_text="Why it is listed; duplicate: another movie of the session has the same TMDB film.",
+        help_text="Why it is listed; duplicate: another movie of the session has the same TMDB film; "
+        "disputed: sessions corrected this Letterboxd film to something else.",
     )
     duplicate_of = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    correction_choices = ChoiceSerializer(
+        many=True, read_only=True, help_text="What sessions' corrections chose for this Letterboxd film."
+    )
 
     class Meta:
         model = Movie
         fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "tmdb_id", "tmdb_tv_id"]
         fields += ["match_method", "match_confidence", "match_reason", "match_candidates"]
-        fields += ["review_reasons", "duplicate_of"]
+        fields += ["review_reasons", "duplicate_of", "correction_choices"]
         read_only_fields = fields
 
 
@@ -88,7 +97,8 @@ class MovieMatchView(SessionLookupMixin, APIView):
         summary="Correct one movie's match",
         description='`{"tmdb_id": N}` sets the film (its details are fetched from TMDB, no search); '
         '`{"tmdb_id": null}` says it is not on TMDB. The session\'s counters and statistics follow, '
-        "and the correction is remembered for this Letterboxd film in every later session.",
+        "at once. The caches shared by all sessions learn it only when corroborated (independent sessions "
+        "agreeing, a candidate the search ranked while the match was unsure, or staff).",
         parameters=[SESSION_ID, MOVIE_ID],
         request=CorrectionSerializer,
         responses={

@@ -5,16 +5,24 @@ another decade. The rule (README, "How films are matched"):
 
 - A hit is a *candidate* when its folded title (or original title) equals the row's and its
   year is within one of the row's (any year when the row has none).
-- Exact-year candidates come first, unless a one-year-off candidate has at least
-  OVERRULE_FACTOR times the votes of every exact-year one (and OVERRULE_MIN_VOTES): Letterboxd
-  dates *Split* 2016, TMDB 2017 with 18,000 votes against four obscure 2016 *Split*s.
+- Exact-year candidates come first. A year off needs evidence: Letterboxd shows the year of a
+  film's *earliest* release (festival premieres included), TMDB's ``release_date`` is its primary
+  one. So a one-year-off candidate with at least OVERRULE_FACTOR times the votes of every
+  exact-year one (and OVERRULE_MIN_VOTES) wins only when its release dates (fetched with the
+  details, ``release_years``) put its earliest release in the row's year: *Split* premiered at a
+  festival in 2016, TMDB dates it 2017. Votes alone cannot tell it from a short of year Y and
+  the feature made from it in Y + 1. Refuted, the exact-year film wins; TMDB listing no release
+  dates leaves the exact-year film chosen but flagged. With only off-year candidates the best
+  is chosen, confident only when its release dates confirm the row's year.
 - Within the chosen year group the candidate with the most votes wins. It is confident only
   when it *dominates* the runner-up (DOMINANCE times its votes and at least DOMINANT_MIN_VOTES);
   otherwise it is still chosen but marked ambiguous (low confidence), never silently.
 - With no candidate, a *renamed* title is accepted only in the exact year and only when it is
   the single hit there whose title starts with the row's ("Glass Onion" → "Glass Onion: A
-  Knives Out Mystery") or the single near-spelled hit to check against TMDB's alternative
-  titles ("Three Colours: Blue" → "Three Colors: Blue").
+  Knives Out Mystery") or the single near-spelled hit (else the single hit of that year) to
+  check against TMDB's alternative titles ("Three Colours: Blue" → "Three Colors: Blue").
+  Such a match is checked against ``search/tv`` first (searching.py), and stays below
+  REVIEW_BELOW unless an alternative title is the row's.
 """
 
 import difflib
@@ -41,7 +49,10 @@ CONFIDENCE = {
     MatchMethod.TV: 0.85,
     MatchMethod.HAND: 1.0,
 }
-OVERRULED_CONFIDENCE = 0.8
+# A year or title overruled is below REVIEW_BELOW unless release dates or alternative titles confirm it.
+CONFIRMED_YEAR_OFF_CONFIDENCE = 0.9
+UNCONFIRMED_YEAR_OFF_CONFIDENCE = 0.6
+CONFIRMED_TITLE_CONFIDENCE = 0.85
 AMBIGUOUS_CONFIDENCE = 0.45
 EPISODE_CONFIDENCE = 0.6
 REVIEW_BELOW = 0.8
@@ -57,6 +68,8 @@ class Decision:
     candidates: list = field(default_factory=list)
     # A renamed-title guess that TMDB's alternative titles must confirm before it is accepted.
     needs_title_check: bool = False
+    # A year-off hit whose release dates must be read before it is chosen or refuted.
+    needs_year_check: bool = False
 
 
 def candidate_evidence(hits):
@@ -90,8 +103,13 @@ def _pick(group, method, confidence, evidence):
     )
 
 
-def decide(hits, title, year):
-    """The Decision for a row's (title, year) among search hits (of one or several searches)."""
+def decide(hits, title, year, release_years=None):
+    """The Decision for a row's (title, year) among search hits (of one or several searches).
+
+    ``release_years`` maps the tmdb ids whose release dates were read to their earliest release
+    year (None: TMDB lists none). A Decision with ``needs_year_check`` asks for its hit's.
+    """
+    release_years = release_years or {}
     wanted = fold_title(title)
     hits = list({hit.tmdb_id: hit for hit in hits}.values())
     same_title = [hit for hit in hits if _same_title(hit, wanted)]
@@ -105,12 +123,33 @@ def decide(hits, title, year):
     if exact and off:
         best_exact, best_off = _by_votes(exact)[0], _by_votes(off)[0]
         if best_off.vote_count >= max(OVERRULE_FACTOR * best_exact.vote_count, OVERRULE_MIN_VOTES):
-            return _pick(off, MatchMethod.YEAR_OFF, OVERRULED_CONFIDENCE, near)
+            if best_off.tmdb_id not in release_years:
+                return _check_year(best_off, near)
+            if release_years[best_off.tmdb_id] == year:
+                return _pick([best_off], MatchMethod.YEAR_OFF, CONFIRMED_YEAR_OFF_CONFIDENCE, near)
+            if release_years[best_off.tmdb_id] is None:  # no release dates: no evidence either way
+                return _pick(exact, MatchMethod.EXACT_YEAR, AMBIGUOUS_CONFIDENCE, near)
     if exact:
         return _pick(exact, MatchMethod.EXACT_YEAR, CONFIDENCE[MatchMethod.EXACT_YEAR], near)
     if off:
-        return _pick(off, MatchMethod.YEAR_OFF, CONFIDENCE[MatchMethod.YEAR_OFF], near)
+        confirmed = [hit for hit in off if release_years.get(hit.tmdb_id, -1) == year]
+        if confirmed:
+            return _pick(confirmed, MatchMethod.YEAR_OFF, CONFIRMED_YEAR_OFF_CONFIDENCE, near)
+        best_off = _by_votes(off)[0]
+        if best_off.tmdb_id not in release_years:
+            return _check_year(best_off, near)
+        return _pick(off, MatchMethod.YEAR_OFF, UNCONFIRMED_YEAR_OFF_CONFIDENCE, near)
     return _renamed(hits, wanted, year)
+
+
+def _check_year(hit, evidence):
+    return Decision(
+        hit=hit,
+        method=MatchMethod.YEAR_OFF,
+        confidence=UNCONFIRMED_YEAR_OFF_CONFIDENCE,
+        candidates=candidate_evidence(evidence),
+        needs_year_check=True,
+    )
 
 
 def _renamed(hits, wanted, year):
@@ -130,6 +169,10 @@ def _renamed(hits, wanted, year):
     ]
     if len(near_spelled) == 1:
         return _renamed_decision(near_spelled[0], evidence, needs_title_check=True)
+    if not near_spelled and len(in_year) == 1:
+        # TMDB's search also matches alternative titles: a lone hit of another title (the
+        # original one of a film Letterboxd lists in English) is checked against them.
+        return _renamed_decision(in_year[0], evidence, needs_title_check=True)
     return Decision(candidates=evidence)
 
 

@@ -1,9 +1,18 @@
-"""Corrections of a movie's match, by its user (API) or undone by staff (admin).
+"""Corrections of a movie's match, by its user (API), settled or undone by staff (admin).
 
 A correction re-enriches that one movie from TMDB's details (no search), moves it between the
-session's counters, bumps the session (which invalidates its cached analytics) and teaches the
-cross-session caches, so the next user who logs that film gets it right: the Letterboxd URI link
-when the movie has a URI, else the (title, year) lookup.
+session's counters and bumps the session (which invalidates its cached analytics): the
+corrector's own session changes at once. The caches every session shares (the Letterboxd URI
+link, else the (title, year) lookup) learn from it only when it is corroborated:
+
+- CORROBORATING_SESSIONS independent sessions chose the same film (or "not on TMDB"), more
+  than chose any other; or
+- it picks a film the search had already ranked among the candidates while the shared match
+  was unsure (below the review threshold); or
+- staff settle the link in the admin.
+
+Otherwise the shared link stays and is marked ``disputed``; every session's movie of that film
+is listed for review with the choices made and how many sessions made each (no identities).
 """
 
 from django.db import transaction
@@ -19,9 +28,10 @@ from enrichment.matching.resolving import (
     evidence_of,
     remember_lookup,
 )
-from enrichment.matching.rules import CONFIDENCE
+from enrichment.matching.rules import CONFIDENCE, REVIEW_BELOW
 from enrichment.matching.searching import fetch_film
 from enrichment.models import LetterboxdLink, MatchCorrection
+from enrichment.selectors import correction_choices
 from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
 from enrichment.tmdb.client import TmdbClient
 from movies.models import MatchMethod, Movie
@@ -29,6 +39,7 @@ from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
 CORRECTION_WAIT_FOR_SLOT_SECONDS = 10
+CORROBORATING_SESSIONS = 2
 
 
 class CorrectionRefused(Exception):
@@ -68,7 +79,7 @@ def correct_match(movie, tmdb_id, *, client=None):
             tmdb_id=tmdb_id,
         )
         _store(locked, resolution)
-        _teach(locked, resolution)
+        _teach(locked, resolution, link)
     return correction
 
 
@@ -144,20 +155,43 @@ def _store(movie, resolution):
     Session.objects.filter(pk=movie.session_id).update(**changes, updated_at=now)
 
 
-def _teach(movie, resolution):
+def _agreed(choices, film_id):
+    """Whether enough sessions chose ``film_id``, and more than chose anything else."""
+    chosen = choices[film_id]
+    return chosen >= CORROBORATING_SESSIONS and all(
+        count < chosen for other, count in choices.items() if other != film_id
+    )
+
+
+def _teach(movie, resolution, link):
+    """Let the shared caches learn the correction of the (locked, pre-correction) ``movie`` when
+    it is corroborated (see the module's rule); else mark the shared link disputed."""
     film_id = resolution.film.tmdb_id if resolution.film is not None else None
-    if movie.letterboxd_uri:
-        LetterboxdLink.objects.update_or_create(
-            uri=movie.letterboxd_uri,
-            defaults={
-                "film_id": film_id,
-                "method": MatchMethod.HAND,
-                "confidence": CONFIDENCE[MatchMethod.HAND],
-                "updated_at": timezone.now(),
-            },
-        )
-    else:
-        remember_lookup(movie.title, movie.year, resolution)
+    ranked = film_id is not None and film_id in {c.get("tmdb_id") for c in movie.match_candidates or []}
+    if not movie.letterboxd_uri:
+        if ranked and (movie.match_confidence or 0) < REVIEW_BELOW:
+            remember_lookup(movie.title, movie.year, resolution)
+        return
+    choices = correction_choices(movie.letterboxd_uri)
+    unsure = link is None or link.confidence < REVIEW_BELOW
+    if _agreed(choices, film_id) or (ranked and unsure):
+        settle_link(movie.letterboxd_uri, film_id, disputed=len(choices) > 1)
+    elif link is not None and link.film_id != film_id:
+        LetterboxdLink.objects.filter(pk=link.pk).update(disputed=True)
+
+
+def settle_link(uri, film_id, *, disputed=False):
+    """Set the shared link of ``uri`` to ``film_id`` (None: not on TMDB), as a correction does."""
+    LetterboxdLink.objects.update_or_create(
+        uri=uri,
+        defaults={
+            "film_id": film_id,
+            "method": MatchMethod.HAND,
+            "confidence": CONFIDENCE[MatchMethod.HAND],
+            "disputed": disputed,
+            "updated_at": timezone.now(),
+        },
+    )
 
 
 def _restore_link(uri, previous_link):
@@ -165,3 +199,17 @@ def _restore_link(uri, previous_link):
         LetterboxdLink.objects.filter(uri=uri).delete()
         return
     LetterboxdLink.objects.update_or_create(uri=uri, defaults={**previous_link, "updated_at": timezone.now()})
+
+
+def settle_disputes(links, *, take_most_chosen):
+    """Staff's word on disputed links: keep each one's film, or take the choice most sessions
+    made; returns how many were settled."""
+    settled = 0
+    for link in links:
+        film_id = link.film_id
+        if take_most_chosen:
+            ranked = correction_choices(link.uri).most_common(1)
+            film_id = ranked[0][0] if ranked else link.film_id
+        settle_link(link.uri, film_id)
+        settled += 1
+    return settled

@@ -133,6 +133,25 @@ def _person(rng):
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+def release_dates(*releases):
+    """A movie/{id}?append_to_response=release_dates part from (country, "YYYY-MM-DD", type) triples
+    (type 1 premiere, 2 limited, 3 theatrical, 4 digital, 5 physical, 6 TV)."""
+    by_country = {}
+    for country, date, kind in releases:
+        by_country.setdefault(country, []).append(
+            {"certification": "", "descriptors": [], "iso_639_1": "", "note": "",
+             "release_date": f"{date}T00:00:00.000Z", "type": kind}
+        )  # fmt: skip
+    results = [{"iso_3166_1": country, "release_dates": dates} for country, dates in by_country.items()]
+    return {"results": results}
+
+
+def add_premiere(film, year, rng, kind=1):
+    """A festival premiere (or limited release) in ``year``, before the film's primary release."""
+    date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    film["release_dates"]["results"].insert(0, release_dates(("FR", date, kind))["results"][0])
+
+
 def make_film(tmdb_id, title, year, rng):
     """A TMDB movie/{id}?append_to_response=credits answer, with TMDB's unknowns (0, "", repeats)."""
     directors = [_person(rng) for _ in range(rng.choice([1, 1, 1, 2, 4]))]
@@ -149,12 +168,16 @@ def make_film(tmdb_id, title, year, rng):
     rng.shuffle(cast)  # TMDB's list order is not billing order
     countries = rng.sample(COUNTRIES, rng.randint(0, 2))
     genres = rng.sample(GENRES, rng.randint(1, 3))
+    release_date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if year else ""
+    # The primary (theatrical) release is TMDB's release_date; no extra rng draw, so a seed's films stay.
+    releases = [("US", release_date, 3)] if release_date else []
     return {
         "adult": False,
         "id": tmdb_id,
         "title": title,
         "original_title": title,
-        "release_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if year else "",
+        "release_date": release_date,
+        "release_dates": release_dates(*releases),
         "runtime": rng.choice([0, None] + [rng.randint(60, 200)] * 8),
         "budget": rng.choice([0, rng.randint(1, 200) * 1_000_000]),
         "revenue": rng.choice([0, rng.randint(1, 900) * 1_000_000]),
@@ -223,6 +246,12 @@ CASE_SHARES = {
     "short_vs_feature": 0.003,
     "renamed_longer": 0.003,
     "renamed_spelling": 0.003,
+    # TMDB as it is (issue 20): festival premieres, shorts and their features, TV and its specials.
+    "festival": 0.01,
+    "short_then_feature": 0.004,
+    "feature_after_short": 0.004,
+    "tv_with_special": 0.004,
+    "english_title": 0.004,
 }
 CASE_FILM_IDS, TV_IDS = 200_000, 500_000
 EPISODES = ["Pilot", "The Long Night", "Homecoming", "San Junipero", "Finale", "The Reckoning"]
@@ -318,7 +347,12 @@ class _CaseBuilder:
     def year_off(self):
         year = self.year()
         film = self.film(self.title(), year, votes(self.rng, 0, 5000))
-        self.row("year_off", film["title"], year + self.rng.choice([-1, 1]), film=film)
+        shift = self.rng.choice([-1, 1])
+        if shift == -1:
+            # A festival premiere the year before the primary release: the year Letterboxd shows.
+            add_premiere(film, year - 1, self.rng)
+        # One year later than TMDB's: no release date says so (a date edited on one side only).
+        self.row("year_off", film["title"], year + shift, film=film)
 
     def absent(self):
         self.row("absent", self.title(), self.year())
@@ -343,6 +377,7 @@ class _CaseBuilder:
     def split_tie(self):
         title, year = self.title(), self.year()
         famous = self.film(title, year + 1, self.rng.randint(12_000, 25_000))
+        add_premiere(famous, year, self.rng)  # premiered at a festival the year before (Split, 2016)
         for _ in range(self.rng.randint(2, 4)):
             self.film(title, year, votes(self.rng, 0, 40), popularity=self.rng.uniform(0.5, 3))
         self.row("split_tie", title, year, film=famous)
@@ -390,6 +425,49 @@ class _CaseBuilder:
             film=film,
         )
 
+    def festival(self):
+        """Premiered at a festival in Y, released in Y + 1 (TMDB's year); Letterboxd shows Y."""
+        title, year = self.title(), self.year()
+        film = self.film(title, year + 1, votes(self.rng, 5, 8000))
+        add_premiere(film, year, self.rng)
+        self.row("festival", title, year, film=film)
+
+    def short_then_feature(self):
+        """The short of year Y (the row) and the feature made from it in Y + 1, with 20-60x its votes."""
+        title, year = self.title(), self.year()
+        short = self.film(title, year, self.rng.randint(100, 600), runtime=self.rng.randint(8, 25))
+        feature = self.film(
+            title, year + 1, short["vote_count"] * self.rng.randint(20, 60), runtime=self.rng.randint(85, 130)
+        )
+        if self.rng.random() < 0.5:
+            add_premiere(feature, year + 1, self.rng)  # a premiere of its own year changes nothing
+        self.row("short_then_feature", title, year, film=short)
+
+    def feature_after_short(self):
+        """The same pair with the short the famous one: the row is the feature, a year after it."""
+        title, year = self.title(), self.year()
+        self.film(title, year, self.rng.randint(5_000, 20_000), runtime=self.rng.randint(8, 25))
+        feature = self.film(title, year + 1, self.rng.randint(10, 400), runtime=self.rng.randint(85, 130))
+        self.row("feature_after_short", title, year + 1, film=feature)
+
+    def tv_with_special(self):
+        """A miniseries and a documentary about it whose title begins with the series' (same year)."""
+        entry = self.tv(self.title(), self.year())
+        year = int(entry["first_air_date"][:4])
+        suffix = self.rng.choice(["Behind the Scenes", "The Making Of", "Reunion Special"])
+        special = self.film(f"{entry['name']}: {suffix}", year, votes(self.rng, 0, 80))
+        special["genres"] = [{"id": 99, "name": "Documentary"}]
+        self.row("tv_with_special", entry["name"], year, tv=entry)
+
+    def english_title(self):
+        """TMDB's title is the original one; Letterboxd's English title is among its alternatives."""
+        english, year = self.title(), self.year()
+        first, second = english.split(maxsplit=1)
+        original = f"Il{second.lower()[::-1]} {first.lower()[::-1]}ka"
+        film = self.film(original, year, votes(self.rng, 20, 6000))
+        film["alternative_titles"] = {"titles": [{"iso_3166_1": "US", "title": english, "type": ""}]}
+        self.row("english_title", english, year, film=film)
+
     def duplicate_pair(self):
         """Two films of one title and year with a handful of votes each (The Card Game, 1896)."""
         title = self.title()
@@ -422,17 +500,24 @@ def build_catalog(seed=7, size=3000):
     return catalog
 
 
+MIX_SHARES = {"exact": 0.86, "year_off": 0.05, "absent": 0.05, "decoy": 0.04}
+
+
 def realistic_mix(catalog, count, seed=7):
     """``count`` rows in the mix of a real export: 86 % exact year, 5 % a year off, 5 % absent,
-    4 % with a more popular same-title film in another year."""
+    4 % with a more popular same-title film in another year (those four scaled by 0.98), and
+    2 % of TMDB as it is: festival premieres, shorts and their features, TV with its specials,
+    English titles of films TMDB knows by their original one."""
     rng = random.Random(seed)
-    pools = {
-        "exact": catalog.rows_of("exact"),
-        "year_off": catalog.rows_of("year_off"),
-        "absent": catalog.rows_of("absent"),
-        "decoy": catalog.rows_of("decoy"),
+    shares = {
+        **{case: share * 0.98 for case, share in MIX_SHARES.items()},
+        "festival": 0.008,
+        "short_then_feature": 0.003,
+        "feature_after_short": 0.003,
+        "tv_with_special": 0.003,
+        "english_title": 0.003,
     }
-    shares = {"exact": 0.86, "year_off": 0.05, "absent": 0.05, "decoy": 0.04}
+    pools = {case: catalog.rows_of(case) for case in shares}
     rows = []
     for case, share in shares.items():
         wanted = round(share * count)

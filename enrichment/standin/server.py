@@ -1,10 +1,11 @@
 """A local TMDB stand-in for development, tests and benchmarks (``manage.py fake_tmdb --port 8765``).
 
 It answers ``/3/search/movie``, ``/3/search/tv`` and ``/3/movie/{id}`` (with the
-``append_to_response`` parts ``credits`` and ``alternative_titles``) with TMDB's JSON shapes and
-error bodies from a catalog generated from a seed (enrichment/standin/catalog.py), and it enforces
-TMDB's rate limit the strict way: more than ``limit`` requests arriving in any sliding ``window`` seconds are
-answered 429 with ``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
+``append_to_response`` parts ``credits``, ``alternative_titles`` and ``release_dates``) with
+TMDB's JSON shapes and error bodies from a catalog generated from a seed
+(enrichment/standin/catalog.py), and it enforces TMDB's rate limit the strict way: more than
+``limit`` requests arriving in any sliding ``window`` seconds are answered 429 with
+``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
 (``POST /__reset`` clears them), so a test can prove the limiter rather than trust it.
 """
 
@@ -70,12 +71,23 @@ def _page(results):
 
 def details(film, appended):
     """A movie/{id} answer with the ``append_to_response`` parts asked for."""
-    answer = {key: value for key, value in film.items() if key not in ("credits", "alternative_titles")}
+    parts = ("credits", "alternative_titles", "release_dates")
+    answer = {key: value for key, value in film.items() if key not in parts}
     if "credits" in appended:
         answer["credits"] = film["credits"]
     if "alternative_titles" in appended:
         answer["alternative_titles"] = {"id": film["id"], "titles": _alternatives(film)}
+    if "release_dates" in appended:
+        answer["release_dates"] = {"id": film["id"], **(film.get("release_dates") or {"results": []})}
     return answer
+
+
+def release_years(film):
+    """Every year the film was released in, any country and kind (what search/movie?year= matches)."""
+    years = {film["release_date"][:4]} if film["release_date"] else set()
+    for country in (film.get("release_dates") or {}).get("results") or []:
+        years.update(entry["release_date"][:4] for entry in country["release_dates"])
+    return years
 
 
 class FakeTmdb:
@@ -217,8 +229,8 @@ class FakeTmdb:
             same_title = self.by_title.get(folded, [])
             if not any(abs(int(film["release_date"][:4]) - int(year)) <= 1 for film in same_title):
                 films.append(self._invent(query, year))
-        if year:
-            films = [film for film in films if film["release_date"][:4] == str(year)]
+        if year:  # TMDB's ``year`` matches any release date in that year, not only the primary one
+            films = [film for film in films if str(year) in release_years(film)]
         return _page([search_result(film) for film in films])
 
     def _search_tv(self, query, first_air_date_year):

@@ -107,6 +107,19 @@ def alternative_titles(details):
     ]
 
 
+def earliest_release_year(details):
+    """The year of a film's earliest release of any kind in any country (festival premieres
+    included), from a movie/{id}?append_to_response=release_dates answer: the year Letterboxd
+    shows. None when TMDB lists no release dates (no evidence either way)."""
+    years = [
+        _year(entry.get("release_date"))
+        for country in (details.get("release_dates") or {}).get("results") or []
+        for entry in country.get("release_dates") or []
+    ]
+    years = [year for year in years if year is not None]
+    return min(years) if years else None
+
+
 def _unique(names):
     return list(dict.fromkeys(name for name in names if name))
 
@@ -206,8 +219,10 @@ class TmdbClient:
         return film_fields(self.movie_details_with_titles(tmdb_id)[0])
 
     def movie_details_with_titles(self, tmdb_id):
-        """(details JSON, alternative titles) in one request."""
-        details = self._get(f"/movie/{int(tmdb_id)}", {"append_to_response": "credits,alternative_titles"})
+        """(details JSON, alternative titles) in one request; the JSON also carries its release dates."""
+        details = self._get(
+            f"/movie/{int(tmdb_id)}", {"append_to_response": "credits,alternative_titles,release_dates"}
+        )
         return details, alternative_titles(details)
 
     def _get(self, path, params):

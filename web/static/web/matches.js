@@ -11,6 +11,7 @@ const REASONS = {
   not_found: "not found on TMDB",
   tv: "TMDB knows it as TV",
   duplicate: "same TMDB film as another entry",
+  disputed: "other sessions corrected it differently",
 };
 let showAll = false;
 let rows = [];
@@ -56,6 +57,9 @@ function item(movie) {
   const heading = el("h3", "", titleYear(movie));
   const reasons = el("p", "match-reasons");
   for (const reason of movie.review_reasons) reasons.append(el("span", `badge ${reason}`, REASONS[reason] || reason), " ");
+  // What sessions chose for this Letterboxd film: counts only, never who.
+  const chosen = (movie.correction_choices || []).map((c) => `${c.tmdb_id ?? "not on TMDB"} (${c.sessions})`);
+  if (chosen.length) reasons.append(el("span", "match-choices", `chosen by sessions: ${chosen.join(", ")}`));
   const now = el("p", "match-now");
   now.append(...current(movie));
   form.append(heading, reasons);
