@@ -51,7 +51,13 @@ def shared_page(request, token):
     if session is None:
         return render(request, "web/not_found.html", {"share_gone": True}, status=404)
     extend_session_expiry(session)
-    context = {**_page_context(), "session": session, "viewer": True, "token": token, "review_below": REVIEW_BELOW}
+    context = {
+        **_page_context(),
+        "session": session,
+        "viewer": True,
+        "token": token,
+        "review_below": REVIEW_BELOW,
+    }
     return render(request, "web/session.html", context)
 
 

@@ -143,4 +143,3 @@ def shared_unknown(request, token, rest=""):
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         return JsonResponse({"detail": READ_ONLY}, status=405, headers={"Allow": "GET, HEAD, OPTIONS"})
     return JsonResponse({"detail": "Not found."}, status=404)
-

@@ -15,11 +15,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def completed_session(films):
-    session = SessionFactory(status=Session.Status.COMPLETED, total_movies=len(films), enriched_count=len(films))
+    session = SessionFactory(
+        status=Session.Status.COMPLETED, total_movies=len(films), enriched_count=len(films)
+    )
     for index, (title, rating) in enumerate(films):
         movie = EnrichedMovieFactory(
-            session=session, title=title, rating=rating, letterboxd_uri=f"https://boxd.it/b{index}",
-            tmdb_id=9000 + index, review="owner's review",
+            session=session,
+            title=title,
+            rating=rating,
+            letterboxd_uri=f"https://boxd.it/b{index}",
+            tmdb_id=9000 + index,
+            review="owner's review",
         )
         WatchFactory(movie=movie, watched_date=f"2024-0{1 + index % 9}-1{index % 9}")
     return session
