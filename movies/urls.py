@@ -4,6 +4,7 @@ list, and the verification reads. Mounted under /api/ by config/urls.py."""
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from movies.api.comparing import CompareView
 from movies.api.sharing import (
     SharedMoviesViewSet,
     SharedRefusedView,
@@ -39,6 +40,9 @@ REFUSED_UNDER_TOKEN = r"(?:export|import|matches|reenrich|share|compare/[^/]+|mo
 urlpatterns = [
     re_path(r"^upload/?$", UploadView.as_view(), name="upload"),
     re_path(r"^session/(?P<session_id>[^/]+)/share/?$", ShareLinkView.as_view(), name="session-share"),
+    re_path(
+        r"^session/(?P<session_id>[^/]+)/compare/(?P<token>[^/]+)/?$", CompareView.as_view(), name="compare"
+    ),
     *router.urls,
     re_path(rf"{SHARED}/{REFUSED_UNDER_TOKEN}/?$", SharedRefusedView.as_view(), name="shared-refused"),
     re_path(rf"{SHARED}(?P<rest>/.*)?$", shared_unknown, name="shared-unknown"),
