@@ -152,6 +152,6 @@ def compare_sessions(session, friend_session):
         "disagreements": [pair_entry(a, b) for a, b in apart[:LIST_LIMIT]],
         "for_you": favourites_unseen(friend, you, your_watchlist),
         "for_friend": favourites_unseen(you, friend, friend_watchlist),
-        "taste": taste.side_by_side(you.films, friend.films),
+        "taste": taste.side_by_side(session, friend_session),
         "watch_together": watch_together(you, friend, friend_watchlist),
     }

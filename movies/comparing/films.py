@@ -5,15 +5,16 @@ from dataclasses import dataclass, field
 
 from movies.models import Movie, WatchlistEntry
 
+# What the lists show and the matching needs; taste is aggregated by the database (taste.py).
 FILM_COLUMNS = (
-    "title", "year", "letterboxd_uri", "key", "tmdb_id", "enrichment_status", "rating", "liked",
-    "genres", "directors", "cast", "production_countries", "vote_average", "poster_path", "runtime",
+    "title", "year", "letterboxd_uri", "tmdb_id", "enrichment_status", "rating", "liked", "vote_average",
+    "poster_path",
 )  # fmt: skip
 
 
 @dataclass
 class SessionFilms:
-    films: list = field(default_factory=list)  # dicts of FILM_COLUMNS, TV entries left out
+    films: list = field(default_factory=list)  # dicts of FILM_COLUMNS and their "keys", TV entries left out
     watchlist: list = field(default_factory=list)  # dicts of title, year, letterboxd_uri, added_on
     index: dict = field(default_factory=dict)  # every key of every film -> the film
 
@@ -40,14 +41,15 @@ def load(session):
         Movie.objects.filter(session=session)
         .exclude(enrichment_status=Movie.EnrichmentStatus.TV)
         .order_by("id")
-        .values(*FILM_COLUMNS)
+        .values_list(*FILM_COLUMNS)
     )
     loaded = SessionFilms()
-    for row in rows:
+    for values in rows:
+        row = dict(zip(FILM_COLUMNS, values, strict=True))
         row["rating"] = float(row["rating"]) if row["rating"] is not None else None
-        row["release_year"] = row["year"]
+        row["keys"] = film_keys(row)
         loaded.films.append(row)
-        for key in film_keys(row):
+        for key in row["keys"]:
             loaded.index.setdefault(key, row)
     loaded.watchlist = list(
         WatchlistEntry.objects.filter(session=session)
@@ -58,10 +60,16 @@ def load(session):
 
 
 def find(index, row):
-    """The film of `index` that is `row`'s film, or None."""
-    for key in film_keys(row):
-        if key in index:
-            return index[key]
+    """The film of `index` that is `row`'s film, or None. Title and year alone never join two films
+    TMDB tells apart (a remake of the same name and year)."""
+    for key in row.get("keys") or film_keys(row):
+        found = index.get(key)
+        if found is None:
+            continue
+        theirs, ours = found.get("tmdb_id"), row.get("tmdb_id")
+        if key.startswith("title:") and theirs and ours and theirs != ours:
+            continue
+        return found
     return None
 
 
