@@ -61,6 +61,16 @@ def shared_page(request, token):
     return render(request, "web/session.html", context)
 
 
+def compare_page(request, session_id, token):
+    """Your session compared with a friend's share link; the browser reads GET …/compare/{token}."""
+    session = _live_session(session_id)
+    if session is None:
+        return render(request, "web/not_found.html", {"session_gone": True}, status=404)
+    if shared_session(token) is None:
+        return render(request, "web/not_found.html", {"share_gone": True}, status=404)
+    return render(request, "web/compare.html", {**_page_context(), "session": session, "token": token})
+
+
 def session_diary_days(request, session_id):
     session = _live_session(session_id)
     if session is None:

@@ -239,3 +239,17 @@ def test_a_revoked_share_links_page_is_a_404_that_says_so(client):
 
     assert answer.status_code == 404
     assert "This shared link does not work" in answer.content.decode()
+
+
+def test_the_compare_page_needs_your_session_and_a_live_share_link(client):
+    you, friend = SessionFactory(status="completed"), SessionFactory(status="completed")
+    token = client.post(f"/api/session/{friend.pk}/share").json()["token"]
+
+    html = client.get(f"/s/{you.pk}/compare/{token}/").content.decode()
+
+    assert f'data-compare="/api/session/{you.pk}/compare/{token}"' in html
+    assert str(friend.pk) not in html
+    assert_csp_friendly(html)
+    assert client.get(f"/s/{you.pk}/compare/{friend.pk}/").status_code == 404
+    client.delete(f"/api/session/{friend.pk}/share")
+    assert client.get(f"/s/{you.pk}/compare/{token}/").status_code == 404
