@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
@@ -208,3 +210,33 @@ class FilmLookup(MatchEvidence):
     def __str__(self):
         target = self.film_id or "no match"
         return f"{self.normalized_title} ({self.year}) -> {target}"
+
+
+def new_share_token():
+    # 32 random bytes (256 bits) in URL-safe base64: unguessable, and never a session id's shape.
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """A read-only link to a session: its token opens the statistics, never the session's writes.
+
+    One active link a session (revoked_at null); rotating is revoke + create. A revoked token
+    answers 404 at once, as an unknown one does.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(revoked_at__isnull=True), name="share_link_one_active"
+            ),
+        ]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "active"
+        return f"share link of {self.session_id} ({state})"

@@ -4,12 +4,13 @@ import json
 import logging
 
 from django.core.cache import cache
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch
+from django.utils import timezone
 from redis.exceptions import RedisError
 from rest_framework.renderers import JSONRenderer
 
 from movies import analytics
-from movies.models import Movie, Watch, WatchlistEntry
+from movies.models import Movie, ShareLink, Watch, WatchlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +61,13 @@ def analytics_cache_key(session, year=None, released=None):
     )
 
 
-def session_analytics_json(session, year=None, released=None):
+def session_analytics_json(session, year=None, released=None, *, owner=True):
     """The analytics answer (all time, or viewings of one year; optionally only films released in
     one year) as rendered JSON, from the cache while the session is unchanged; without Redis,
     computed afresh. The rendered answer is what is cached: rendering its ~60 KB of nested lists
     took a third of a cached read (bench/analytics.py)."""
-    key = analytics_cache_key(session, year, released)
+    # A share link's reader gets the same figures without the session id (the owner's key).
+    key = analytics_cache_key(session, year, released) + ("" if owner else ":shared")
     try:
         body = cache.get(key)
     except RedisError:
@@ -73,7 +75,7 @@ def session_analytics_json(session, year=None, released=None):
         body = None
     if body is None:
         stats = analytics.session_analytics(analytics.Scope(session.pk, year, released))
-        body = JSONRenderer().render({"session_id": session.pk, **stats})
+        body = JSONRenderer().render({"session_id": session.pk, **stats} if owner else stats)
         try:
             cache.set(key, body, ANALYTICS_CACHE_SECONDS)
         except RedisError:
@@ -88,3 +90,32 @@ def session_analytics(session, year=None, released=None):
 
 def enrichment_stats(session):
     return analytics.enrichment_stats(session.pk)
+
+
+def diary_days(session):
+    """Dated diary entries per day, {"YYYY-MM-DD": viewings}, for the calendar heatmap."""
+    rows = (
+        Watch.objects.filter(movie__session=session, watched_date__isnull=False)
+        .values_list("watched_date")
+        .annotate(viewings=Count("id"))
+        .order_by("watched_date")
+    )
+    return {day.isoformat(): viewings for day, viewings in rows}
+
+
+def active_share_link(session):
+    """The session's share link that works now, or None."""
+    return ShareLink.objects.filter(session=session, revoked_at__isnull=True).first()
+
+
+def shared_session(token):
+    """The live session an active share link opens, or None when the token is unknown, revoked or its
+    session expired or deleted: callers answer every None with the same 404."""
+    if not token or len(token) > ShareLink._meta.get_field("token").max_length:
+        return None
+    link = (
+        ShareLink.objects.select_related("session")
+        .filter(token=token, revoked_at__isnull=True, session__expires_at__gt=timezone.now())
+        .first()
+    )
+    return None if link is None else link.session

@@ -1,16 +1,5 @@
-"""Reads the pages need beyond the API's answers."""
+"""Reads the pages need beyond the API's answers (the calendar's diary days are the API's too)."""
 
-from django.db.models import Count
+from movies.selectors import diary_days
 
-from movies.models import Watch
-
-
-def diary_days(session):
-    """Dated diary entries per day, {"YYYY-MM-DD": viewings}, for the calendar heatmap."""
-    rows = (
-        Watch.objects.filter(movie__session=session, watched_date__isnull=False)
-        .values_list("watched_date")
-        .annotate(viewings=Count("id"))
-        .order_by("watched_date")
-    )
-    return {day.isoformat(): viewings for day, viewings in rows}
+__all__ = ["diary_days"]

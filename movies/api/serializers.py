@@ -106,6 +106,23 @@ class MovieSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SharedViewingSerializer(ViewingSerializer):
+    """A viewing as a share link shows it: without the review's text (reviews are not shared)."""
+
+    class Meta(ViewingSerializer.Meta):
+        fields = [name for name in ViewingSerializer.Meta.fields if name != "review"]
+
+
+class SharedMovieSerializer(MovieSerializer):
+    """A film as a share link shows it: everything the film list shows, reviews left out."""
+
+    viewings = SharedViewingSerializer(source="watches", many=True, read_only=True)
+
+    class Meta(MovieSerializer.Meta):
+        fields = [name for name in MovieSerializer.Meta.fields if name != "review"]
+        read_only_fields = fields
+
+
 class UnenrichedMovieSerializer(serializers.ModelSerializer):
     class Meta:
         model = Movie
@@ -158,6 +175,18 @@ class SessionStatusSerializer(serializers.Serializer):
         # third of the request (bench/poll.py); these fields only read attributes, so read
         # them directly and let the JSON renderer format the datetimes and the UUID.
         return {name: getattr(session, field.source or name) for name, field in self._declared_fields.items()}
+
+
+class SharedStatusSerializer(SessionStatusSerializer):
+    """The progress as a share link reads it: without the session id, which is the owner's key."""
+
+    session_id = None
+
+
+class ShareLinkSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The read-only key: 256 random bits, never the session id.")
+    url = serializers.CharField(help_text="The page to send: statistics, films and card, nothing writable.")
+    created_at = serializers.DateTimeField()
 
 
 class SessionDetailSerializer(SessionStatusSerializer):

@@ -117,24 +117,21 @@ class ExportFormatNegotiation(DefaultContentNegotiation):
     settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
 
 
-@extend_schema(parameters=[SESSION_ID])
-class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
-    @extend_schema(responses={200: SessionDetailSerializer, 404: NOT_FOUND})
-    def retrieve(self, request, session_id):
-        return Response(SessionDetailSerializer(self.get_session()).data)
+class SessionReadsViewSet(viewsets.ViewSet):
+    """What a session's page reads: progress, statistics and the share card. The owner's API
+    (SessionViewSet) and a share link's (movies/api/sharing.py) both serve these."""
 
-    @extend_schema(responses={204: None, 404: NOT_FOUND})
-    def destroy(self, request, session_id):
-        delete_session(self.get_session())
-        return Response(status=http_status.HTTP_204_NO_CONTENT)
+    status_serializer_class = SessionStatusSerializer
+    # Whether answers may name the session id: only the owner's do.
+    owner = True
 
     @extend_schema(
         summary="Enrichment progress (poll this)",
         responses={200: SessionStatusSerializer, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
-    def status(self, request, session_id):
-        return Response(SessionStatusSerializer(self.get_session(get_polled_session)).data)
+    def status(self, request, **kwargs):
+        return Response(self.status_serializer_class(self.get_session(get_polled_session)).data)
 
     @extend_schema(
         summary="Statistics of the session's films and viewings",
@@ -144,11 +141,12 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         responses={200: AnalyticsSerializer, 400: BAD_QUERY, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
-    def analytics(self, request, session_id):
+    def analytics(self, request, **kwargs):
         session, query = analytics_query(self)
         # Already rendered (and cached so): served as it is.
         return HttpResponse(
-            selectors.session_analytics_json(session, **query), content_type="application/json"
+            selectors.session_analytics_json(session, **query, owner=self.owner),
+            content_type="application/json",
         )
 
     @extend_schema(
@@ -158,7 +156,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
     )
     @card_action(SvgRenderer)
-    def card_svg(self, request, session_id):
+    def card_svg(self, request, **kwargs):
         session, query = analytics_query(self)
         return HttpResponse(
             share_card_svg(selectors.session_analytics(session, **query)),
@@ -177,7 +175,7 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         },
     )
     @card_action(PngRenderer)
-    def card_png(self, request, session_id):
+    def card_png(self, request, **kwargs):
         session, query = analytics_query(self)
         try:
             return HttpResponse(
@@ -187,6 +185,18 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
             raise CardUnavailable(
                 f"This server cannot draw PNG ({exc}); card.svg draws the same card."
             ) from exc
+
+
+@extend_schema(parameters=[SESSION_ID])
+class SessionViewSet(SessionLookupMixin, SessionReadsViewSet):
+    @extend_schema(responses={200: SessionDetailSerializer, 404: NOT_FOUND})
+    def retrieve(self, request, session_id):
+        return Response(SessionDetailSerializer(self.get_session()).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def destroy(self, request, session_id):
+        delete_session(self.get_session())
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="The whole session, as JSON (importable) or CSV (one row per film)",
@@ -258,17 +268,21 @@ class SessionViewSet(SessionLookupMixin, viewsets.ViewSet):
         return Response(SessionStatusSerializer(session).data, status=http_status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    parameters=[SESSION_ID],
-    responses={
-        200: MovieSerializer(many=True),
-        400: OpenApiResponse(
-            description="A malformed filter, ordering or paging parameter; `detail` names it."
-        ),
-        404: NOT_FOUND,
-    },
-)
-class SessionMoviesViewSet(SessionLookupMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+def movies_schema(parameter, serializer, not_found):
+    """The film list's schema, under a session id or a share token."""
+    return {
+        "parameters": [parameter],
+        "responses": {
+            200: serializer(many=True),
+            400: OpenApiResponse(
+                description="A malformed filter, ordering or paging parameter; `detail` names it."
+            ),
+            404: not_found,
+        },
+    }
+
+
+class SessionMoviesBase(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A session's movies, each with its viewings: filtered, ordered, a page at a time."""
 
     serializer_class = MovieSerializer
@@ -281,6 +295,11 @@ class SessionMoviesViewSet(SessionLookupMixin, mixins.ListModelMixin, viewsets.G
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return selectors.session_movies(self.get_session())
+
+
+@extend_schema(**movies_schema(SESSION_ID, MovieSerializer, NOT_FOUND))
+class SessionMoviesViewSet(SessionLookupMixin, SessionMoviesBase):
+    """A session's movies, each with its viewings: filtered, ordered, a page at a time."""
 
 
 @extend_schema(parameters=[SESSION_ID])

@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 from django.utils import timezone
 
-from movies.models import Movie, Watch, WatchlistEntry
+from movies.models import Movie, ShareLink, Watch, WatchlistEntry
 from sessions.models import Session
 
 CLEANUP_BATCH_SIZE = 200
@@ -60,6 +60,8 @@ def _delete_sessions(ids):
         )
         cursor.execute(f"DELETE FROM {movie} WHERE session_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {WatchlistEntry._meta.db_table} WHERE session_id = ANY(%s)", [ids])
+        # Its share links go with it: a token of a deleted session answers 404 as a revoked one does.
+        cursor.execute(f"DELETE FROM {ShareLink._meta.db_table} WHERE session_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {session} WHERE id = ANY(%s)", [ids])
 
 

@@ -202,3 +202,54 @@ def test_tmdb_status_without_redis_does_not_know(client, settings):
     answer = client.get("/tmdb-status.json")
 
     assert answer.status_code == 200 and answer.json()["reachable"] is None
+
+
+def test_the_owners_page_says_which_link_is_private_and_which_to_share(client):
+    session = SessionFactory(status="completed")
+
+    html = client.get(f"/s/{session.pk}/").content.decode()
+
+    assert "This page's address is private:" in html and "delete this upload" in html
+    assert "read-only link" in html and 'id="share-create"' in html
+    assert 'id="delete-open"' in html and 'id="matches"' in html
+    assert_csp_friendly(html)
+
+
+def test_a_share_links_page_shows_the_statistics_without_delete_matches_exports_or_the_session_id(client):
+    session = SessionFactory(status="completed")
+    token = client.post(f"/api/session/{session.pk}/share").json()["token"]
+
+    html = client.get(f"/v/{token}/").content.decode()
+
+    assert 'id="stats"' in html and 'id="films"' in html and 'id="card"' in html
+    assert f'data-api="/api/shared/{token}"' in html
+    for owner_only in ['id="delete-open"', 'id="matches"', "/export", 'id="share-create"']:
+        assert owner_only not in html, owner_only
+    assert str(session.pk) not in html
+    assert "Compare with mine" in html
+    assert_csp_friendly(html)
+
+
+def test_a_revoked_share_links_page_is_a_404_that_says_so(client):
+    session = SessionFactory(status="completed")
+    token = client.post(f"/api/session/{session.pk}/share").json()["token"]
+    client.delete(f"/api/session/{session.pk}/share")
+
+    answer = client.get(f"/v/{token}/")
+
+    assert answer.status_code == 404
+    assert "This shared link does not work" in answer.content.decode()
+
+
+def test_the_compare_page_needs_your_session_and_a_live_share_link(client):
+    you, friend = SessionFactory(status="completed"), SessionFactory(status="completed")
+    token = client.post(f"/api/session/{friend.pk}/share").json()["token"]
+
+    html = client.get(f"/s/{you.pk}/compare/{token}/").content.decode()
+
+    assert f'data-compare="/api/session/{you.pk}/compare/{token}"' in html
+    assert str(friend.pk) not in html
+    assert_csp_friendly(html)
+    assert client.get(f"/s/{you.pk}/compare/{friend.pk}/").status_code == 404
+    client.delete(f"/api/session/{friend.pk}/share")
+    assert client.get(f"/s/{you.pk}/compare/{token}/").status_code == 404

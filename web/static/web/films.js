@@ -2,7 +2,7 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, postersOn, reviewBelow, showError, tmdbLink } from "./page.js";
+import { api, getJson, postersOn, reviewBelow, showError, tmdbLink, viewer } from "./page.js";
 import { initial } from "./text.js";
 
 const LOW_CONFIDENCE = reviewBelow; // the API's review threshold (GET …/matches), from the server
@@ -118,9 +118,12 @@ function filmItem(film) {
   }
   if (film.match_confidence !== null && film.match_confidence !== undefined && film.match_confidence < LOW_CONFIDENCE) {
     const row = el("p");
-    const check = el("a", "", "check matches");
-    check.href = "#matches";
-    row.append(el("strong", "", "Match: "), `${Math.round(film.match_confidence * 100)}% sure (${film.match_method.replace("_", " ")}): `, check);
+    row.append(el("strong", "", "Match: "), `${Math.round(film.match_confidence * 100)}% sure (${film.match_method.replace("_", " ")})`);
+    if (!viewer) { // only the owner checks matches
+      const check = el("a", "", "check matches");
+      check.href = "#matches";
+      row.append(": ", check);
+    }
     body.append(row);
   }
   line(body, "Directed by", film.directors);

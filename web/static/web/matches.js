@@ -134,7 +134,8 @@ async function correct(form, movie) {
   document.dispatchEvent(new CustomEvent("match-corrected"));
 }
 
-$("matches-more").addEventListener("click", () => {
+// A share link's page has no matches to check.
+$("matches-more")?.addEventListener("click", () => {
   showAll = true;
   render();
 });

@@ -5,7 +5,10 @@ import { $, el } from "./dom.js";
 
 const app = $("app");
 export const id = app.dataset.session;
-export const api = `/api/session/${id}`;
+// A share link's page (/v/<token>/) reads the same answers under its token, and writes nothing.
+export const viewer = app.dataset.viewer || "";
+export const api = app.dataset.api || `/api/session/${id}`;
+export const diaryDaysUrl = app.dataset.diaryDays || `/s/${id}/diary-days.json`;
 export const postersOn = app.dataset.posters === "on";
 // Below this match confidence a film asks for review: the server's own threshold, as GET …/matches uses.
 export const reviewBelow = Number(app.dataset.reviewBelow);

@@ -5,7 +5,8 @@ import { format as fmt } from "./charts.js";
 import { $ } from "./dom.js";
 import * as Films from "./films.js";
 import * as Matches from "./matches.js";
-import { api, finished, getJson, Gone, held, holdReads, resumeReads, showError } from "./page.js";
+import "./share.js"; // the share panel, or "compare with mine" on a share link's page
+import { api, finished, getJson, Gone, held, holdReads, resumeReads, showError, viewer } from "./page.js";
 import * as Stats from "./stats.js";
 
 const POLL_MS = 1500;
@@ -76,7 +77,7 @@ async function poll() {
       state.analyticsFor = reading;
       if (finished(status.status)) Films.load(); // sent now: a search typed later wins
       await loadAnalytics();
-      if (finished(status.status)) await Matches.load();
+      if (finished(status.status) && !viewer) await Matches.load(); // a share link corrects nothing
     }
     if (!finished(status.status)) nextPoll = setTimeout(poll, POLL_MS);
   } catch (error) {
@@ -143,32 +144,35 @@ document.addEventListener("match-corrected", async () => {
   }
 });
 
-// --- delete -------------------------------------------------------------------
-const confirmBox = $("delete-confirm");
-$("delete-open").addEventListener("click", () => {
-  confirmBox.hidden = false;
-  $("delete-no").focus();
-});
-$("delete-no").addEventListener("click", () => {
-  confirmBox.hidden = true;
-  $("delete-open").focus();
-});
-$("delete-yes").addEventListener("click", async () => {
-  holdReads();
-  const response = await fetch(api, { method: "DELETE" }).catch(() => null); // null: no answer
-  if (response && (response.status === 204 || response.status === 404)) {
-    window.location.assign("/?deleted=1");
-    return;
-  }
-  const body = response ? await response.json().catch(() => ({})) : {};
-  $("delete-error").textContent = response
-    ? `Not deleted: ${body.detail || `the server answered ${response.status}`}.`
-    : "The server could not be reached; nothing was deleted.";
-  resumeReads(); // still here: follow the session again
-  clearTimeout(nextPoll);
-  poll();
-  Films.load();
-});
+// --- delete (the owner's page only) ------------------------------------------------
+function wireDelete() {
+  const confirmBox = $("delete-confirm");
+  $("delete-open").addEventListener("click", () => {
+    confirmBox.hidden = false;
+    $("delete-no").focus();
+  });
+  $("delete-no").addEventListener("click", () => {
+    confirmBox.hidden = true;
+    $("delete-open").focus();
+  });
+  $("delete-yes").addEventListener("click", async () => {
+    holdReads();
+    const response = await fetch(api, { method: "DELETE" }).catch(() => null); // null: no answer
+    if (response && (response.status === 204 || response.status === 404)) {
+      window.location.assign("/?deleted=1");
+      return;
+    }
+    const body = response ? await response.json().catch(() => ({})) : {};
+    $("delete-error").textContent = response
+      ? `Not deleted: ${body.detail || `the server answered ${response.status}`}.`
+      : "The server could not be reached; nothing was deleted.";
+    resumeReads(); // still here: follow the session again
+    clearTimeout(nextPoll);
+    poll();
+    Films.load();
+  });
+}
 
+if (!viewer) wireDelete();
 poll();
 Films.load();

@@ -3,7 +3,7 @@
 
 import * as Charts from "./charts.js";
 import { $, el } from "./dom.js";
-import { getJson, id, showError, tile, titleYear, tmdbLink } from "./page.js";
+import { diaryDaysUrl, getJson, showError, tile, titleYear, tmdbLink } from "./page.js";
 
 const fmt = Charts.format;
 
@@ -235,7 +235,7 @@ async function loadCalendar(year) {
   const select = $("calendar-year");
   if (days === null) {
     try {
-      days = (await getJson(`/s/${id}/diary-days.json`)).days;
+      days = (await getJson(diaryDaysUrl)).days;
     } catch (error) {
       showError(error);
       return;
