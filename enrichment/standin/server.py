@@ -6,6 +6,10 @@ error bodies from a catalog generated from a seed (enrichment/standin/catalog.py
 TMDB's rate limit the strict way: more than ``limit`` requests arriving in any sliding ``window`` seconds are
 answered 429 with ``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
 (``POST /__reset`` clears them), so a test can prove the limiter rather than trust it.
+
+It can also misbehave as real servers and proxies do (``misbehave(mode)``, or
+``POST /__misbehave?mode=...&seconds=...&location=...``; mode "" behaves again): every API request
+is then answered by the mode (see MISBEHAVIOURS), counted as ``misbehaved``.
 """
 
 import json
@@ -20,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from enrichment.matching.titles import fold_title
 from enrichment.standin.catalog import build_catalog, make_film
+from enrichment.standin.misbehaviours import MISBEHAVIOURS
 
 DEFAULT_API_KEY = "fake-tmdb-key"
 PAGE_SIZE = 20
@@ -116,6 +121,14 @@ class FakeTmdb:
             self.max_in_window = 0
             self.tightest_span = None
             self.scripted = deque()
+            self.misbehaviour = None
+
+    def misbehave(self, mode, **options):
+        """Answer every API request as ``mode`` (a key of MISBEHAVIOURS) until misbehave(None)."""
+        if mode and mode not in MISBEHAVIOURS:
+            raise ValueError(f"unknown misbehaviour {mode!r}: one of {', '.join(MISBEHAVIOURS)}")
+        with self.lock:
+            self.misbehaviour = (mode, options) if mode else None
 
     def fail_next(self, status, *, times=1, path_contains="", retry_after=None):
         """Answer the next ``times`` matching requests with ``status`` (a 429 with ``retry_after``)."""
@@ -153,8 +166,14 @@ class FakeTmdb:
             if scripted:
                 self.scripted.remove(scripted)
             random_error = self.error_rate and self.random.random() < self.error_rate
+            misbehaviour = self.misbehaviour
+            if misbehaviour and not over_limit:
+                self.counts["misbehaved"] += 1
         if over_limit:  # answered outside the lock: _error takes it too
             return self._error(429, {"Retry-After": str(retry_after)})
+        if misbehaviour:
+            mode, options = misbehaviour
+            return MISBEHAVIOURS[mode](options)
         if self.latency:
             time.sleep(self.latency * random.uniform(0.5, 1.5))
         given_key = query.get("api_key") or headers.get("Authorization", "").removeprefix("Bearer ")
@@ -261,15 +280,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(*self.fake.handle(url.path, query, self.headers))
 
     def do_POST(self):
-        if urlsplit(self.path).path == "/__reset":
+        url = urlsplit(self.path)
+        if url.path == "/__reset":
             self.fake.reset()
             return self._send(200, {}, {"reset": True})
+        if url.path == "/__misbehave":
+            query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+            options = {key: value for key, value in query.items() if key != "mode"}
+            try:
+                self.fake.misbehave(query.get("mode") or None, **options)
+            except ValueError as exc:
+                return self._send(400, {}, {"detail": str(exc)})
+            return self._send(200, {}, {"mode": query.get("mode") or None})
         self._send(*self.fake._error(404))
 
     def _send(self, status, headers, body):
-        payload = json.dumps(body).encode()
+        """``body``: a JSON value, or the raw bytes of a misbehaviour (its headers may set the type)."""
+        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json;charset=utf-8", **headers}
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)
