@@ -152,10 +152,12 @@ fi
 
 # --- Tools the tests use --------------------------------------------------------
 # docker-compose validates docker-compose.yml (no engine runs here); the fault tests (-m chaos)
-# start their own PostgreSQL (initdb, pg_ctl) and redis-server.
+# start their own PostgreSQL (initdb, pg_ctl) and redis-server; bench/enrich.py --busy saturates the
+# cores with stress-ng.
 if can_install; then
   missing=()
   command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v stress-ng >/dev/null || missing+=(stress-ng)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then

@@ -39,6 +39,15 @@ ERROR_BODIES = {
 }
 
 
+def _percentiles(values):
+    """p50, p99 and max of ``values`` (seconds), None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    p50, p99 = (ordered[min(len(ordered) - 1, int(share * len(ordered)))] for share in (0.5, 0.99))
+    return {"count": len(ordered), "p50": p50, "p99": p99, "max": ordered[-1]}
+
+
 def search_result(film):
     """A film as search/movie lists it."""
     keys = (
@@ -122,6 +131,7 @@ class FakeTmdb:
             self.tightest_span = None
             self.scripted = deque()
             self.misbehaviour = None
+            self.slot_delays = []
 
     def misbehave(self, mode, **options):
         """Answer every API request as ``mode`` (a key of MISBEHAVIOURS) until misbehave(None)."""
@@ -144,6 +154,7 @@ class FakeTmdb:
             return {
                 **self.counts,
                 "max_in_window": self.max_in_window,
+                "slot_delays": _percentiles(self.slot_delays),
                 "tightest_span": self.tightest_span,
                 "limit": self.limit,
                 "window": self.window,
@@ -151,9 +162,11 @@ class FakeTmdb:
 
     def handle(self, path, query, headers):
         """(status, headers, body) for one request."""
-        now = time.monotonic()
+        now, arrived = time.monotonic(), time.time()
         with self.lock:
             self.counts["requests"] += 1
+            if headers.get("X-Slot-Due"):  # our client's slot: how late after it did this arrive?
+                self.slot_delays.append(arrived - float(headers["X-Slot-Due"]))
             while self.arrivals and self.arrivals[0] <= now - self.window:
                 self.arrivals.popleft()
             over_limit = len(self.arrivals) >= self.limit

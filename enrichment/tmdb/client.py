@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from enrichment.tmdb import answers, ratelimit
+from enrichment.tmdb import answers, arrival, ratelimit
 from enrichment.tmdb.errors import (
     TmdbAuthError,
     TmdbError,
@@ -32,6 +32,7 @@ WRITER_JOBS = {"Screenplay", "Writer", "Story", "Screenstory", "Author", "Novel"
 CINEMATOGRAPHER_JOBS = {"Director of Photography"}
 COMPOSER_JOBS = {"Original Music Composer", "Music"}
 UNKNOWN_GENDER = 0
+REAL_TMDB_URL = "https://api.themoviedb.org/"
 # v4 read tokens are JWTs; v3 keys are 32 hex digits.
 V4_TOKEN_PREFIX = "eyJ"
 
@@ -199,17 +200,22 @@ class TmdbClient:
 
     def _get(self, path, params, valid):
         headers, params = credentials(params)
-        ratelimit.acquire(self.max_wait_for_slot)
+        slot = ratelimit.acquire(self.max_wait_for_slot)
         self.requests_sent += 1
+        if not settings.TMDB_API_BASE_URL.startswith(REAL_TMDB_URL):
+            headers.update(arrival.slot_header(slot))  # the stand-in reports grant-to-arrival delays
         try:
-            response = self._http.get(
-                settings.TMDB_API_BASE_URL + path,
-                params=params,
-                headers=headers,
-                timeout=settings.TMDB_TIMEOUT_SECONDS,
-                allow_redirects=False,  # a redirect could carry the key to another host
-                stream=True,  # so that an oversized body is refused, not read
-            )
+            try:
+                response = self._http.get(
+                    settings.TMDB_API_BASE_URL + path,
+                    params=params,
+                    headers=headers,
+                    timeout=settings.TMDB_TIMEOUT_SECONDS,
+                    allow_redirects=False,  # a redirect could carry the key to another host
+                    stream=True,  # so that an oversized body is refused, not read
+                )
+            finally:
+                arrival.settle(slot)  # the limit holds at TMDB's side however late this left
             body = answers.read_body(path, response)
         except requests.RequestException as exc:
             ratelimit.record_failure()

@@ -232,8 +232,21 @@ def _run(mode, extra=0.0):
     )
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A granted slot: when it was due (monotonic and epoch seconds) and how far the bucket was
+    already debited for this caller's lateness (enrichment/tmdb/arrival.py settles the rest)."""
+
+    due: float
+    due_epoch: float
+    debited: float
+
+
 def acquire(max_wait, sleep=time.sleep):
-    """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait."""
+    """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait.
+
+    Returns the Slot granted.
+    """
     deadline = time.monotonic() + max_wait
     while True:
         answer = _run("reserve", max(0.0, deadline - time.monotonic()))
@@ -249,8 +262,16 @@ def acquire(max_wait, sleep=time.sleep):
     if answer.wait > 0:
         sleep(answer.wait)
     lateness = time.monotonic() - due
+    debited = 0.0
     if lateness > LATE_SEND_ALLOWANCE_SECONDS:
-        _run("debit", lateness)
+        debit(lateness)
+        debited = lateness
+    return Slot(due=due, due_epoch=answer.now + answer.wait, debited=debited)
+
+
+def debit(seconds):
+    """Move every slot reserved from now on ``seconds`` later (a request reached TMDB late)."""
+    _run("debit", max(0.0, float(seconds)))
 
 
 def record_success():
