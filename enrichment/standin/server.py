@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from enrichment.matching.titles import fold_title
 from enrichment.standin.catalog import build_catalog, make_film
 from enrichment.standin.misbehaviours import MISBEHAVIOURS
+from enrichment.standin.window import ArrivalWindow
 
 DEFAULT_API_KEY = "fake-tmdb-key"
 PAGE_SIZE = 20
@@ -124,11 +125,8 @@ class FakeTmdb:
 
     def reset(self):
         with self.lock:
-            self.arrivals = deque()
-            self.last_accepted = deque(maxlen=self.limit + 1)
+            self.arrivals = ArrivalWindow(self.limit, self.window)
             self.counts = Counter()
-            self.max_in_window = 0
-            self.tightest_span = None
             self.scripted = deque()
             self.misbehaviour = None
             self.slot_delays = []
@@ -153,9 +151,9 @@ class FakeTmdb:
         with self.lock:
             return {
                 **self.counts,
-                "max_in_window": self.max_in_window,
+                "max_in_window": self.arrivals.max_in_window,
                 "slot_delays": _percentiles(self.slot_delays),
-                "tightest_span": self.tightest_span,
+                "tightest_span": self.arrivals.tightest_span,
                 "limit": self.limit,
                 "window": self.window,
             }
@@ -167,14 +165,10 @@ class FakeTmdb:
             self.counts["requests"] += 1
             if headers.get("X-Slot-Due"):  # our client's slot: how late after it did this arrive?
                 self.slot_delays.append(arrived - float(headers["X-Slot-Due"]))
-            while self.arrivals and self.arrivals[0] <= now - self.window:
-                self.arrivals.popleft()
-            over_limit = len(self.arrivals) >= self.limit
+            accepted, retry_after = self.arrivals.admit(now)
+            over_limit = not accepted
             if over_limit:
                 self.counts["violations"] += 1
-                retry_after = max(1, math.ceil(self.arrivals[0] + self.window - now))
-            else:
-                self._accept(now)
             scripted = None if over_limit else next((item for item in self.scripted if item[0] in path), None)
             if scripted:
                 self.scripted.remove(scripted)
@@ -211,15 +205,6 @@ class FakeTmdb:
                 return self._error(404)
             return 200, {}, details(film, query.get("append_to_response", "").split(","))
         return self._error(404)
-
-    def _accept(self, now):
-        """Record an accepted request (the lock is held)."""
-        self.arrivals.append(now)
-        self.max_in_window = max(self.max_in_window, len(self.arrivals))
-        self.last_accepted.append(now)
-        if len(self.last_accepted) > self.limit:
-            span = now - self.last_accepted[0]
-            self.tightest_span = span if self.tightest_span is None else min(self.tightest_span, span)
 
     def _count(self, name):
         with self.lock:

@@ -5,8 +5,12 @@ ends; the key never reaches another host; a very long Retry-After is an outage t
 not a silent hour of waiting.
 """
 
+import time
+from datetime import timedelta
+
 import pytest
 from celery.exceptions import Retry
+from django.utils import timezone
 
 from enrichment import tasks
 from enrichment.queueing import scheduling
@@ -157,10 +161,6 @@ def test_during_an_outage_a_session_shows_no_eta(fake_tmdb, settings):
 
 
 def test_a_session_started_late_in_a_long_outage_is_not_failed_without_its_own_wait(settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     settings.TMDB_OUTAGE_GIVE_UP_SECONDS = 600
 
     def enriching_since(seconds):
@@ -193,3 +193,22 @@ def test_however_many_probes_failed_the_next_one_is_at_most_15_seconds_away(sett
         ratelimit.acquire(max_wait=0)
     assert 10 < held.value.wait <= 15
     ratelimit.reset()
+
+
+def test_a_session_uploaded_just_after_a_long_outage_waits_for_the_probe_not_fails(fake_tmdb, settings):
+    settings.TMDB_OUTAGE_GIVE_UP_SECONDS = 600
+    session = session_with_movies([catalog_film(fake_tmdb, 0)], status=Session.Status.ENRICHING)
+    Session.objects.filter(pk=session.pk).update(enrichment_started_at=timezone.now())
+    # The breaker has been open for 700 s and its next probe is 40 s away, as a long outage left it.
+    now = time.time()
+    ratelimit.redis_client().hset(
+        ratelimit.BUCKET_KEY,
+        mapping={"open_until": now + 40, "opened_at": now - 700, "open_seconds": 32, "failures": 9},
+    )
+
+    with pytest.raises(Retry):
+        tasks.enrich_movie(session.movies.get().pk)
+
+    session.refresh_from_db()
+    assert (session.status, session.error_message) == (Session.Status.ENRICHING, "")
+    assert fake_tmdb.stats().get("requests", 0) == 0  # it has not tried yet: it waits, it is not failed
