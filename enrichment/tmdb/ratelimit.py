@@ -249,6 +249,7 @@ def acquire(max_wait, sleep=time.sleep):
     """
     deadline = time.monotonic() + max_wait
     while True:
+        asked = time.monotonic()
         answer = _run("reserve", max(0.0, deadline - time.monotonic()))
         due = time.monotonic() + answer.wait
         if answer.granted:
@@ -260,13 +261,16 @@ def acquire(max_wait, sleep=time.sleep):
         # probe's answer may close it any moment, so look again often meanwhile.
         sleep(answer.wait if answer.held_by_breaker == 1 else min(answer.wait, PROBE_POLL_SECONDS))
     if answer.wait > 0:
-        sleep(answer.wait)
-    lateness = time.monotonic() - due
+        sleep(answer.wait)  # from the answer's arrival: never before the slot
+    # Lateness from when the slot can have been (the question's time): a reply that reached a
+    # starved process late makes the whole send late, and that counts too.
+    slot_time = asked + answer.wait
+    lateness = time.monotonic() - slot_time
     debited = 0.0
     if lateness > LATE_SEND_ALLOWANCE_SECONDS:
         debit(lateness)
         debited = lateness
-    return Slot(due=due, due_epoch=answer.now + answer.wait, debited=debited)
+    return Slot(due=slot_time, due_epoch=answer.now + answer.wait, debited=debited)
 
 
 def debit(seconds):
