@@ -23,11 +23,17 @@ answered requests alone, and the films that ended failed.
 
 then the warm re-run of the same films as a new session, and a warm session of --warm-films
 films (goal: 1,600 films in <= 15 s with 0 TMDB requests).
+
+With ``--busy`` the cold runs happen on a saturated host: ``stress-ng --cpu 4`` runs meanwhile and
+the worker has 8 processes (unless --processes says otherwise); the warm runs are skipped. Each
+run then also prints the delays from a slot to its request's arrival at the stand-in (p50, p99,
+max), which enrichment/tmdb/arrival.py settles so that violations stay 0 (the goal).
 """
 
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,6 +116,11 @@ def stop(process):
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def stop_group(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
 
 
 class StandIn:
@@ -206,9 +217,35 @@ def cold_run(rows, catalog, stand_in):
         "violations": stats.get("violations", 0),
         "max_in_window": stats.get("max_in_window", 0),
         "tightest_span": stats.get("tightest_span"),
+        "slot_delays": stats.get("slot_delays"),
         "per_film": requests / len(rows),
         "outcome": (session.enriched_count, session.not_found_count, session.failed_count),
     }
+
+
+def delays_text(delays):
+    """Grant-to-arrival delays as the stand-in measured them."""
+    if not delays:
+        return "no slot delays measured"
+    return "slot-to-arrival ms p50 {:.0f} / p99 {:.0f} / max {:.0f} ({} requests)".format(
+        *(1000 * delays[key] for key in ("p50", "p99", "max")), delays["count"]
+    )
+
+
+def load(all_three=False):
+    averages = os.getloadavg()
+    return " ".join(f"{value:.2f}" for value in averages) if all_three else f"{averages[0]:.2f}"
+
+
+def saturate_cores():
+    """stress-ng --cpu 4 (two cores' worth twice over) until stopped."""
+    try:
+        # Its own process group: stopping it stops every stressor it forked.
+        return subprocess.Popen(
+            ["stress-ng", "--cpu", "4", "--quiet"], stdout=subprocess.DEVNULL, start_new_session=True
+        )
+    except FileNotFoundError:
+        raise SystemExit("--busy needs stress-ng: apt-get install stress-ng (scripts/setup.sh)") from None
 
 
 def warm_run(rows, stand_in, label):
@@ -244,11 +281,13 @@ def main():
     parser.add_argument("--films", type=int, default=300, help="films in the cold session")
     parser.add_argument("--runs", type=int, default=3, help="cold runs (each takes >= films/2 seconds)")
     parser.add_argument("--warm-films", type=int, default=WARM_FILMS_GOAL)
-    parser.add_argument("--processes", type=int, default=4, help="worker processes")
+    parser.add_argument("--processes", type=int, help="worker processes (4; 8 with --busy)")
     parser.add_argument("--port", type=int, default=8721, help="the stand-in's port")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of TMDB answers that are a 5xx")
+    parser.add_argument("--busy", action="store_true", help="saturate the cores during the cold runs")
     args = parser.parse_args()
+    args.processes = args.processes or (8 if args.busy else 4)
     configure(args.port)
 
     from django.core.management import call_command
@@ -259,8 +298,12 @@ def main():
     catalog_size = max(3000, args.warm_films)
     rows, catalog = catalog_rows(args.seed, catalog_size, max(args.films, args.warm_films))
     stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "bench", args.error_rate)
+    stress = None
     try:
         print(f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared: expect noise)")
+        if args.busy:
+            stress = saturate_cores()
+            print("busy host: stress-ng --cpu 4 runs during the cold runs")
         print(f"cold: {args.films} films, {args.processes} worker processes, stand-in at 40 requests / 10 s")
         cold = []
         for run in range(1, args.runs + 1):
@@ -271,7 +314,8 @@ def main():
                 f"efficiency {result['efficiency']:.3f}, violations {result['violations']}, "
                 f"max in any 10 s {result['max_in_window']}, {span_text(result['tightest_span'])}, "
                 f"requests/film {result['per_film']:.2f}, "
-                f"enriched/not found/failed {result['outcome']}"
+                f"enriched/not found/failed {result['outcome']}, {delays_text(result['slot_delays'])}, "
+                f"load {load()}"
                 + (f", 5xx {result['errors']}, answered efficiency {result['answered_efficiency']:.3f}"
                    if args.error_rate else "")
             )  # fmt: skip
@@ -284,6 +328,11 @@ def main():
             f"requests/film on the realistic mix {statistics.median(r['per_film'] for r in cold):.3f} "
             "(goal <= 2.05)"
         )
+        if stress is not None:
+            stop_group(stress)
+            stress = None
+            print(f"load average (1, 5, 15 min) after the busy runs: {load(all_three=True)}; no warm runs")
+            return
         if args.error_rate:
             answered = statistics.median(result["answered_efficiency"] for result in cold)
             print(
@@ -307,6 +356,8 @@ def main():
             f"{max(run[1] for run in warm)} TMDB requests (goal 0)"
         )
     finally:
+        if stress is not None:
+            stop_group(stress)
         stop(worker)
         stop(fake)
         Session.objects.filter(upload_metadata__has_key="bench").delete()

@@ -26,6 +26,10 @@ Prints per run and as medians over --runs:
 renamed titles and ties, which cost more requests per film. --error-rate 0.1 has the stand-in
 answer a tenth of requests 500/503 at random: the films retry, and their failed attempts' requests
 are part of what the ETA must foresee.
+
+--sessions 10 is the many-sessions case instead: the same export uploaded as 10 sessions at once
+(they need the same films). Each session's ETA shown at its first read READ_AFTER_SECONDS after the
+upload is divided by the real time from that read to its completion; goal 0.8 to 1.25.
 """
 
 import argparse
@@ -51,6 +55,8 @@ from fairness import upload
 CHECKPOINTS = (0.10, 0.25, 0.50, 0.75)
 OLD_REQUESTS_PER_FILM = 2.0
 POLL_SECONDS = 1.0
+READ_AFTER_SECONDS = 5.0
+SHARED_GOAL = (0.8, 1.25)
 # --mix hard: these shares of the session come from the catalog's harder cases, the rest is the
 # realistic mix. The catalog is made large enough to hold them (renamed titles are 0.3 % of it).
 HARD_SHARES = {
@@ -129,6 +135,51 @@ def one_run(rows, catalog, stand_in):
     }
 
 
+def shared_run(rows, catalog, stand_in, count):
+    """Upload ``rows`` as ``count`` sessions at once; {session: (ETA shown, real time left)}."""
+    from enrichment.queueing import pace
+    from enrichment.tmdb import ratelimit
+    from sessions.models import Session
+
+    forget_cached(rows, catalog)
+    ratelimit.reset()
+    pace.reset()
+    time.sleep(10.5)
+    stand_in.reset()
+    uploaded = time.time()
+    ids = [upload(rows, f"eta-shared-{index}") for index in range(count)]
+    shown = {}  # session: (read at, ETA shown)
+    while True:
+        sessions = list(Session.objects.filter(pk__in=ids))
+        read_at = time.time()
+        for session in sessions:
+            if session.pk not in shown and read_at - uploaded >= READ_AFTER_SECONDS:
+                shown[session.pk] = (read_at, session.eta_seconds)
+        if all(session.status != Session.Status.ENRICHING for session in sessions):
+            break
+        time.sleep(POLL_SECONDS)
+    results = {}
+    for session in sessions:
+        if session.status != Session.Status.COMPLETED:
+            raise SystemExit(f"a session ended {session.status}: {session.error_message}")
+        read_at, eta = shown.get(session.pk, (None, None))
+        real = session.completed_at.timestamp() - read_at if read_at else None
+        results[session.pk] = (eta, real)
+    return results, stand_in.stats().get("requests", 0)
+
+
+def print_shared(number, results, requests):
+    ratios = sorted(eta / real for eta, real in results.values() if eta is not None and real)
+    reals = [real for _, real in results.values() if real]
+    print(
+        f"  run {number}: {len(results)} sessions of one export, {requests} TMDB requests, real time "
+        f"left {min(reals):.0f} to {max(reals):.0f} s, ETA/real median "
+        f"{statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f}; goal "
+        f"{SHARED_GOAL[0]} to {SHARED_GOAL[1]}), load average {os.getloadavg()[0]:.2f}"
+    )
+    return statistics.median(ratios)
+
+
 def fmt(value, pattern="{:.2f}"):
     return "n/a" if value is None else pattern.format(value)
 
@@ -181,6 +232,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs (each takes about films/2 seconds)")
     parser.add_argument("--mix", choices=("realistic", "hard"), default="realistic")
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of TMDB answers that are a 5xx")
+    parser.add_argument("--sessions", type=int, default=0, help="many-sessions case: uploads of one export")
     stand_in_options(parser, port=18700)
     args = parser.parse_args()
     configure(args.port)
@@ -199,6 +251,13 @@ def main():
     )
     results = []
     try:
+        if args.sessions:
+            medians = []
+            for number in range(1, args.runs + 1):
+                medians.append(print_shared(number, *shared_run(rows, catalog, stand_in, args.sessions)))
+                forget_sessions()
+            print(f"median over runs of the median ETA/real: {statistics.median(medians):.2f}")
+            return
         for number in range(1, args.runs + 1):
             results.append(one_run(rows, catalog, stand_in))
             print_run(number, results[-1])

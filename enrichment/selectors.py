@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from enrichment.models import MatchCorrection
 from enrichment.tmdb import ratelimit
+from enrichment.tmdb.client import REAL_TMDB_URL
 from movies.models import Movie
 
 Status = Movie.EnrichmentStatus
 REVIEWED_STATUSES = (Status.NOT_FOUND, Status.TV)
-REAL_TMDB_URL = "https://api.themoviedb.org/"
 
 
 def duplicate_matches(session_id):

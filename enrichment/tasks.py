@@ -38,8 +38,12 @@ def enrich_movie(self, movie_id):
     try:
         return enriching.enrich_movie(movie_id)
     except RateLimitWaitTooLong as wait:
+        if wait.outage_seconds is not None:
+            enriching.estimate_unknown(movie_id)  # no ETA holds while TMDB does not answer
         if wait.outage_seconds is not None and wait.outage_seconds >= settings.TMDB_OUTAGE_GIVE_UP_SECONDS:
-            return enriching.stop_for_outage(movie_id, wait.outage_seconds)
+            stopped = enriching.stop_for_outage(movie_id, wait.outage_seconds)
+            if stopped is not None:
+                return stopped
         # Waiting for the shared budget is not a failed attempt: come back when the slot is due.
         raise self.retry(countdown=wait.wait) from None
     except TmdbTransientError as error:

@@ -153,11 +153,13 @@ fi
 # --- Tools the tests use --------------------------------------------------------
 # docker-compose validates docker-compose.yml (no engine runs here); the fault tests (-m chaos)
 # start their own PostgreSQL (initdb, pg_ctl) and redis-server; config/tests/test_proxy.py and
-# bench/slowclients.py run Debian's nginx with the deployment's proxy config (never as a service).
+# bench/slowclients.py run Debian's nginx with the deployment's proxy config (never as a service);
+# bench/enrich.py --busy saturates the cores with stress-ng.
 if can_install; then
   missing=()
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+  command -v stress-ng >/dev/null || missing+=(stress-ng)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then

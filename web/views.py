@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from core.exceptions import not_found as api_not_found
+from core.health import redis_writable
 from enrichment.matching.rules import REVIEW_BELOW
 from enrichment.selectors import tmdb_mode, tmdb_reachability
 from movies.selectors import active_share_link, shared_session
@@ -80,8 +81,11 @@ def session_diary_days(request, session_id):
 
 @never_cache
 def tmdb_status(request):
-    """Whether TMDB answers the workers: a session page says so instead of an ETA while it does not."""
-    return JsonResponse(tmdb_reachability())
+    """Whether TMDB answers the workers: a session page says so instead of an ETA while it does not.
+
+    ``enrichment_paused``: Redis (the limiter, the broker) refuses writes, so no film moves.
+    """
+    return JsonResponse({**tmdb_reachability(), "enrichment_paused": not redis_writable()})
 
 
 def not_found(request, exception=None):

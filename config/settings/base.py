@@ -164,6 +164,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 
 # --- TMDB ---------------------------------------------------------------------
 TMDB_API_KEY = env_str("TMDB_API_KEY", "")
+# A v4 read token: sent in the Authorization header, preferred to a v3 key (which travels in the URL).
+TMDB_READ_TOKEN = env_str("TMDB_READ_TOKEN", "")
 TMDB_API_BASE_URL = env_url("TMDB_API_BASE_URL", "https://api.themoviedb.org/3", ("http", "https")).rstrip(
     "/"
 )
@@ -172,12 +174,14 @@ TMDB_TIMEOUT_SECONDS = env_int("TMDB_TIMEOUT_SECONDS", 10, minimum=1)
 # A movie hit by transient TMDB errors (429, 5xx, timeouts) is tried this often, then "failed".
 TMDB_MAX_ATTEMPTS = env_int("TMDB_MAX_ATTEMPTS", 5, minimum=1)
 # Circuit breaker in the shared limiter: this many transient failures in a row (all workers
-# together) stop every TMDB request for TMDB_BREAKER_OPEN_SECONDS (doubling to a minute), then
+# together) stop every TMDB request for TMDB_BREAKER_OPEN_SECONDS (doubling to 15 s), then
 # one probe request decides. A breaker open this long ends the sessions it holds up, with a
 # message saying TMDB could not be reached (their films stay pending for a re-run).
 TMDB_BREAKER_FAILURES = env_int("TMDB_BREAKER_FAILURES", 5, minimum=1)
 TMDB_BREAKER_OPEN_SECONDS = env_int("TMDB_BREAKER_OPEN_SECONDS", 5, minimum=1)
 TMDB_OUTAGE_GIVE_UP_SECONDS = env_int("TMDB_OUTAGE_GIVE_UP_SECONDS", 600, minimum=1)
+# A 429's Retry-After is obeyed up to this; a longer one is an outage (the breaker opens and probes).
+TMDB_RETRY_AFTER_MAX_SECONDS = env_int("TMDB_RETRY_AFTER_MAX_SECONDS", 60, minimum=1)
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", REDIS_URL, ("redis", "rediss"))

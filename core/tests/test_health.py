@@ -53,3 +53,56 @@ def test_database_check_fails_when_postgres_is_unreachable():
             check_database(stopped)
     finally:
         stopped.close()
+
+
+@pytest.fixture
+def full_redis(tmp_path):
+    """A private redis-server at its maxmemory with noeviction: it answers PING but refuses writes."""
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    command += ["--maxmemory", "2mb", "--maxmemory-policy", "noeviction", "--dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(50):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        with pytest.raises(redis.exceptions.OutOfMemoryError):  # filled until it refuses
+            for index in range(10_000):
+                client.set(f"filler:{index}", "x" * 10_000)
+        assert client.ping()
+        yield url
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_health_is_503_naming_a_redis_that_refuses_writes(client, settings, full_redis):
+    settings.REDIS_URL = full_redis
+
+    response = client.get("/api/health")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["detail"] == "Unavailable: redis."
+    assert "OutOfMemoryError" in body["checks"]["redis"]["error"]
+
+
+def test_the_tmdb_status_says_enrichment_is_paused_while_redis_refuses_writes(client, settings, full_redis):
+    assert client.get("/tmdb-status.json").json()["enrichment_paused"] is False
+    settings.REDIS_URL = full_redis
+
+    assert client.get("/tmdb-status.json").json()["enrichment_paused"] is True

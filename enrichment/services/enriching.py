@@ -138,8 +138,9 @@ def retry_delay(retry_after=None):
 
     Backing off is the shared limiter's job: a 429 pushes every worker's next slot back, and a run
     of failures opens its circuit breaker. One film waiting on its own would leave slots unused.
+    A hint past TMDB_RETRY_AFTER_MAX_SECONDS is an outage: the breaker's probe says when to go on.
     """
-    return retry_after or 0
+    return min(retry_after or 0, settings.TMDB_RETRY_AFTER_MAX_SECONDS)
 
 
 def _stop_session(session_id, message):
@@ -160,14 +161,28 @@ def _stop_session_for_rejected_key(session_id, movie_id, error):
     _stop_session(session_id, REJECTED_KEY_MESSAGE.format(detail=error))
 
 
+def estimate_unknown(movie_id):
+    """TMDB is out of service: the movie's session has no ETA until the estimates are refreshed."""
+    Session.objects.filter(status=Session.Status.ENRICHING, eta_at__isnull=False, movies__pk=movie_id).update(
+        eta_at=None
+    )
+
+
 def stop_for_outage(movie_id, outage_seconds):
     """TMDB has not answered for too long: stop the movie's session, saying so; returns STOPPED.
 
-    Its pending movies stay pending, so re-enriching the session picks them up.
+    Its pending movies stay pending, so re-enriching the session picks them up. Only a session that
+    has itself waited TMDB_OUTAGE_GIVE_UP_SECONDS is stopped: one started late in an outage (or just
+    after it, before the breaker's probe) waits its turn; None then, and the caller retries.
     """
-    session_id = Movie.objects.filter(pk=movie_id).values_list("session_id", flat=True).first()
-    if session_id is None:
+    movie = Movie.objects.filter(pk=movie_id).values("session_id", "session__enrichment_started_at").first()
+    if movie is None:
         return SKIPPED
+    session_id, started = movie["session_id"], movie["session__enrichment_started_at"]
+    if started is not None:
+        outage_seconds = min(outage_seconds, (timezone.now() - started).total_seconds())
+    if outage_seconds < settings.TMDB_OUTAGE_GIVE_UP_SECONDS:
+        return None
     left = Movie.objects.filter(session_id=session_id, enrichment_status__in=(Status.PENDING, Status.FAILED))
     message = UNREACHABLE_MESSAGE.format(
         minutes=max(1, round(outage_seconds / 60)), left=left.count(), session_id=session_id

@@ -7,6 +7,10 @@ TMDB's JSON shapes and error bodies from a catalog generated from a seed
 ``limit`` requests arriving in any sliding ``window`` seconds are answered 429 with
 ``Retry-After`` and counted as violations. ``GET /__stats`` reports the counts
 (``POST /__reset`` clears them), so a test can prove the limiter rather than trust it.
+
+It can also misbehave as real servers and proxies do (``misbehave(mode)``, or
+``POST /__misbehave?mode=...&seconds=...&location=...``; mode "" behaves again): every API request
+is then answered by the mode (see MISBEHAVIOURS), counted as ``misbehaved``.
 """
 
 import json
@@ -21,6 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from enrichment.matching.titles import fold_title
 from enrichment.standin.catalog import build_catalog, make_film
+from enrichment.standin.misbehaviours import MISBEHAVIOURS
+from enrichment.standin.window import ArrivalWindow
 
 DEFAULT_API_KEY = "fake-tmdb-key"
 PAGE_SIZE = 20
@@ -33,6 +39,15 @@ ERROR_BODIES = {
     500: (11, "Internal error: Something went wrong, contact TMDb."),
     503: (9, "Service offline: This service is temporarily offline, try again later."),
 }
+
+
+def _percentiles(values):
+    """p50, p99 and max of ``values`` (seconds), None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    p50, p99 = (ordered[min(len(ordered) - 1, int(share * len(ordered)))] for share in (0.5, 0.99))
+    return {"count": len(ordered), "p50": p50, "p99": p99, "max": ordered[-1]}
 
 
 def search_result(film):
@@ -122,12 +137,18 @@ class FakeTmdb:
 
     def reset(self):
         with self.lock:
-            self.arrivals = deque()
-            self.last_accepted = deque(maxlen=self.limit + 1)
+            self.arrivals = ArrivalWindow(self.limit, self.window)
             self.counts = Counter()
-            self.max_in_window = 0
-            self.tightest_span = None
             self.scripted = deque()
+            self.misbehaviour = None
+            self.slot_delays = []
+
+    def misbehave(self, mode, **options):
+        """Answer every API request as ``mode`` (a key of MISBEHAVIOURS) until misbehave(None)."""
+        if mode and mode not in MISBEHAVIOURS:
+            raise ValueError(f"unknown misbehaviour {mode!r}: one of {', '.join(MISBEHAVIOURS)}")
+        with self.lock:
+            self.misbehaviour = (mode, options) if mode else None
 
     def fail_next(self, status, *, times=1, path_contains="", retry_after=None):
         """Answer the next ``times`` matching requests with ``status`` (a 429 with ``retry_after``)."""
@@ -142,31 +163,36 @@ class FakeTmdb:
         with self.lock:
             return {
                 **self.counts,
-                "max_in_window": self.max_in_window,
-                "tightest_span": self.tightest_span,
+                "max_in_window": self.arrivals.max_in_window,
+                "slot_delays": _percentiles(self.slot_delays),
+                "tightest_span": self.arrivals.tightest_span,
                 "limit": self.limit,
                 "window": self.window,
             }
 
     def handle(self, path, query, headers):
         """(status, headers, body) for one request."""
-        now = time.monotonic()
+        now, arrived = time.monotonic(), time.time()
         with self.lock:
             self.counts["requests"] += 1
-            while self.arrivals and self.arrivals[0] <= now - self.window:
-                self.arrivals.popleft()
-            over_limit = len(self.arrivals) >= self.limit
+            if headers.get("X-Slot-Due"):  # our client's slot: how late after it did this arrive?
+                self.slot_delays.append(arrived - float(headers["X-Slot-Due"]))
+            accepted, retry_after = self.arrivals.admit(now)
+            over_limit = not accepted
             if over_limit:
                 self.counts["violations"] += 1
-                retry_after = max(1, math.ceil(self.arrivals[0] + self.window - now))
-            else:
-                self._accept(now)
             scripted = None if over_limit else next((item for item in self.scripted if item[0] in path), None)
             if scripted:
                 self.scripted.remove(scripted)
             random_error = self.error_rate and self.random.random() < self.error_rate
+            misbehaviour = self.misbehaviour
+            if misbehaviour and not over_limit:
+                self.counts["misbehaved"] += 1
         if over_limit:  # answered outside the lock: _error takes it too
             return self._error(429, {"Retry-After": str(retry_after)})
+        if misbehaviour:
+            mode, options = misbehaviour
+            return MISBEHAVIOURS[mode](options)
         if self.latency:
             time.sleep(self.latency * random.uniform(0.5, 1.5))
         given_key = query.get("api_key") or headers.get("Authorization", "").removeprefix("Bearer ")
@@ -191,15 +217,6 @@ class FakeTmdb:
                 return self._error(404)
             return 200, {}, details(film, query.get("append_to_response", "").split(","))
         return self._error(404)
-
-    def _accept(self, now):
-        """Record an accepted request (the lock is held)."""
-        self.arrivals.append(now)
-        self.max_in_window = max(self.max_in_window, len(self.arrivals))
-        self.last_accepted.append(now)
-        if len(self.last_accepted) > self.limit:
-            span = now - self.last_accepted[0]
-            self.tightest_span = span if self.tightest_span is None else min(self.tightest_span, span)
 
     def _count(self, name):
         with self.lock:
@@ -273,15 +290,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(*self.fake.handle(url.path, query, self.headers))
 
     def do_POST(self):
-        if urlsplit(self.path).path == "/__reset":
+        url = urlsplit(self.path)
+        if url.path == "/__reset":
             self.fake.reset()
             return self._send(200, {}, {"reset": True})
+        if url.path == "/__misbehave":
+            query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+            options = {key: value for key, value in query.items() if key != "mode"}
+            try:
+                self.fake.misbehave(query.get("mode") or None, **options)
+            except ValueError as exc:
+                return self._send(400, {}, {"detail": str(exc)})
+            return self._send(200, {}, {"mode": query.get("mode") or None})
         self._send(*self.fake._error(404))
 
     def _send(self, status, headers, body):
-        payload = json.dumps(body).encode()
+        """``body``: a JSON value, or the raw bytes of a misbehaviour (its headers may set the type)."""
+        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json;charset=utf-8", **headers}
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)

@@ -1,5 +1,6 @@
 """A TMDB stand-in served from a thread of the test process, and settings that point at it."""
 
+import contextlib
 import threading
 
 import pytest
@@ -33,15 +34,23 @@ def base_url(server):
     return f"http://{host}:{port}/3"
 
 
+@contextlib.contextmanager
+def served(fake):
+    """``fake`` served from a thread while the block runs, its ``base_url`` set."""
+    server = serve(fake)
+    fake.base_url = base_url(server)
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def fake_tmdb_server():
     """Generous limits: these tests are about enrichment, the limiter's own tests tighten them."""
-    fake = FakeTmdb(seed=11, size=400, limit=1000, window=1.0)
-    server = serve(fake)
-    fake.base_url = base_url(server)
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with served(FakeTmdb(seed=11, size=400, limit=1000, window=1.0)) as fake:
+        yield fake
 
 
 @pytest.fixture

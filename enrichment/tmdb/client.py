@@ -1,5 +1,8 @@
 """TMDB v3 client: movie and TV search, movie details; typed errors; each request paid from the shared bucket.
 
+Every answer is validated (enrichment/tmdb/answers.py) and redirects are never followed, so the key
+goes nowhere but TMDB_API_BASE_URL; with a v4 read token it travels in the Authorization header.
+
 Also the pure extraction of our fields from TMDB's JSON (no ORM here).
 """
 
@@ -10,7 +13,14 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from enrichment.tmdb import ratelimit
+from enrichment.tmdb import answers, arrival, ratelimit
+from enrichment.tmdb.errors import (
+    TmdbAuthError,
+    TmdbError,
+    TmdbMalformedAnswer,
+    TmdbNotFound,
+    TmdbTransientError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,32 +32,9 @@ WRITER_JOBS = {"Screenplay", "Writer", "Story", "Screenstory", "Author", "Novel"
 CINEMATOGRAPHER_JOBS = {"Director of Photography"}
 COMPOSER_JOBS = {"Original Music Composer", "Music"}
 UNKNOWN_GENDER = 0
+REAL_TMDB_URL = "https://api.themoviedb.org/"
 # v4 read tokens are JWTs; v3 keys are 32 hex digits.
 V4_TOKEN_PREFIX = "eyJ"
-
-
-class TmdbError(Exception):
-    """Any failed TMDB call. ``status`` is the HTTP status (None without an answer)."""
-
-    def __init__(self, message, status=None):
-        super().__init__(message)
-        self.status = status
-
-
-class TmdbAuthError(TmdbError):
-    """401: the API key is wrong. Nothing will succeed until someone fixes it."""
-
-
-class TmdbNotFound(TmdbError):
-    """404: no such resource."""
-
-
-class TmdbTransientError(TmdbError):
-    """Worth retrying: 429, 5xx, timeouts, broken connections. ``retry_after`` is TMDB's hint, if any."""
-
-    def __init__(self, message, status=None, retry_after=None):
-        super().__init__(message, status)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -207,70 +194,98 @@ class TmdbClient:
         params = {"query": query, "include_adult": "false"}
         if year:
             params["year"] = year
-        return search_answer(self._get("/search/movie", params))
+        return search_answer(self._get("/search/movie", params, answers.is_search))
 
     def search_tv(self, query, first_air_date_year=None):
         params = {"query": query, "include_adult": "false"}
         if first_air_date_year:
             params["first_air_date_year"] = first_air_date_year
-        return search_answer(self._get("/search/tv", params), tv=True)
+        return search_answer(self._get("/search/tv", params, answers.is_search), tv=True)
 
     def movie_details(self, tmdb_id):
         return film_fields(self.movie_details_with_titles(tmdb_id)[0])
 
     def movie_details_with_titles(self, tmdb_id):
         """(details JSON, alternative titles) in one request; the JSON also carries its release dates."""
-        details = self._get(
-            f"/movie/{int(tmdb_id)}", {"append_to_response": "credits,alternative_titles,release_dates"}
-        )
+        params = {"append_to_response": "credits,alternative_titles,release_dates"}
+        details = self._get(f"/movie/{int(tmdb_id)}", params, answers.is_details)
         return details, alternative_titles(details)
 
-    def _get(self, path, params):
-        key = settings.TMDB_API_KEY
-        headers = {"Accept": "application/json"}
-        if key.startswith(V4_TOKEN_PREFIX):
-            headers["Authorization"] = f"Bearer {key}"  # keeps the key out of URLs and logs
-        else:
-            params = {**params, "api_key": key}
-        ratelimit.acquire(self.max_wait_for_slot)
+    def _get(self, path, params, valid):
+        headers, params = credentials(params)
+        slot = ratelimit.acquire(self.max_wait_for_slot)
         self.requests_sent += 1
+        if not settings.TMDB_API_BASE_URL.startswith(REAL_TMDB_URL):
+            headers.update(arrival.slot_header(slot))  # the stand-in reports grant-to-arrival delays
         try:
-            response = self._http.get(
-                settings.TMDB_API_BASE_URL + path,
-                params=params,
-                headers=headers,
-                timeout=settings.TMDB_TIMEOUT_SECONDS,
-            )
-        except (requests.ConnectionError, requests.Timeout) as exc:
+            try:
+                response = self._http.get(
+                    settings.TMDB_API_BASE_URL + path,
+                    params=params,
+                    headers=headers,
+                    timeout=settings.TMDB_TIMEOUT_SECONDS,
+                    allow_redirects=False,  # a redirect could carry the key to another host
+                    stream=True,  # so that an oversized body is refused, not read
+                )
+            finally:
+                arrival.settle(slot)  # the limit holds at TMDB's side however late this left
+            body = answers.read_body(path, response)
+        except requests.RequestException as exc:
             ratelimit.record_failure()
             raise TmdbTransientError(f"TMDB unreachable: {type(exc).__name__}") from exc
-        # The shared circuit breaker counts 5xx answers in a row; a 429 is the limiter's business.
+        except TmdbMalformedAnswer:
+            ratelimit.record_failure()
+            raise
+        try:
+            payload = self._answer(path, response, body, valid)
+        except TmdbMalformedAnswer:
+            ratelimit.record_failure()
+            raise
+        # The shared circuit breaker counts faults in a row; a 429 is the limiter's business.
         if response.status_code >= 500:
             ratelimit.record_failure()
         elif response.status_code != 429:
             ratelimit.record_success()
-        return self._answer(path, response)
+        return payload
 
     @staticmethod
-    def _answer(path, response):
-        if response.status_code == 200:
-            return response.json()
-        try:
-            message = response.json().get("status_message") or ""
-        except ValueError:
-            message = ""
-        message = f"TMDB {path} answered {response.status_code}: {message}".rstrip(": ")
-        if response.status_code == 401:
+    def _answer(path, response, body, valid):
+        """The validated JSON of a 200; any other answer raises its typed error."""
+        status = response.status_code
+        payload = answers.json_object(response, body)
+        if status == 200:
+            if payload is None:
+                raise answers.malformed(path, response, "not a JSON object")
+            if not valid(payload):
+                raise answers.malformed(path, response, "JSON without the fields relied on")
+            return payload
+        if 300 <= status < 400:
+            raise answers.redirect(path, response)
+        message = (payload or {}).get("status_message") or ""
+        message = f"TMDB {path} answered {status}: {message}".rstrip(": ")
+        if status == 401:
             logger.warning("%s. TMDB rejected the API key: set TMDB_API_KEY to a valid key.", message)
             raise TmdbAuthError(message, 401)
-        if response.status_code == 404:
+        if status == 404:
             raise TmdbNotFound(message, 404)
-        if response.status_code == 429:
+        if status == 429:
             retry_after = _retry_after(response)
             # Every worker backs off, not only this one. Without a hint, a whole window has passed
-            # once the requests that filled it are out of it.
+            # once the requests that filled it are out of it. A longer hint than the cap is an outage.
             ratelimit.penalize(settings.TMDB_RATE_LIMIT_SECONDS if retry_after is None else retry_after)
             raise TmdbTransientError(message, 429, retry_after)
-        if response.status_code >= 500:
-            raise TmdbTransientError(message, response.status_code, _retry_after(response))
-        raise TmdbError(message, response.status_code)
+        if status >= 500:
+            raise TmdbTransientError(message, status, _retry_after(response))
+        raise TmdbError(message, status)
+
+
+def credentials(params):
+    """(headers, params) carrying the credential: the v4 read token in a header when there is one."""
+    headers = {"Accept": "application/json"}
+    token = settings.TMDB_READ_TOKEN or (
+        settings.TMDB_API_KEY if settings.TMDB_API_KEY.startswith(V4_TOKEN_PREFIX) else ""
+    )
+    if token:
+        headers["Authorization"] = f"Bearer {token}"  # keeps the key out of URLs and logs
+        return headers, params
+    return headers, {**params, "api_key": settings.TMDB_API_KEY}

@@ -19,8 +19,13 @@ The same hash is a circuit breaker shared by every worker. Each answer is report
 resets the count of transient failures in a row; TMDB_BREAKER_FAILURES of them open the breaker,
 and then no caller gets a slot until a probe time. At that time exactly one caller gets a slot
 (the probe) while the others wait; its success closes the breaker, its failure opens it again
-for twice as long (at most MAX_OPEN_SECONDS). While TMDB mostly answers, a failure does not
-back anyone off: the film retries at the next free slot, so errors spend budget, not idle it.
+for twice as long (at most MAX_OPEN_SECONDS, so that work resumes within seconds of TMDB answering
+again). While TMDB mostly answers, a failure does not back anyone off: the film retries at the
+next free slot, so errors spend budget, not idle it.
+
+A 429's ``Retry-After`` is obeyed up to TMDB_RETRY_AFTER_MAX_SECONDS; a longer one is an outage,
+not a pause: the breaker opens at once (mode "outage"), so the status pages say TMDB is not
+answering, the ETA is unknown, and the probes find out when TMDB serves again.
 """
 
 import os
@@ -39,13 +44,15 @@ KEY_TTL_MS = 3_600_000
 JITTER_MARGIN_SECONDS = 0.25
 # Lateness below this is not worth a Redis call; it is taken from the margin.
 LATE_SEND_ALLOWANCE_SECONDS = 0.005
-MAX_OPEN_SECONDS = 60.0
+# Once TMDB answers again, the next probe finds it within this: a short pause costs one request.
+MAX_OPEN_SECONDS = 15.0
 # Callers waiting for a probe's answer look again this often: the breaker may close any moment.
 PROBE_POLL_SECONDS = 0.25
 
-# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "debit" | "peek" | "success" |
-# "failure"), capacity, refill per second, then for "reserve" the longest acceptable wait in
-# seconds, for "penalize" the seconds to block, for "debit" the seconds by which to move every later
+# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "outage" | "debit" | "peek" |
+# "success" | "failure"), capacity, refill per second, then for "reserve" the longest acceptable
+# wait in seconds, for "penalize" the seconds to block, for "outage" the seconds until the probe,
+# for "debit" the seconds by which to move every later
 # slot back; the key's TTL in ms; the breaker's failures in a row, first open seconds, longest open
 # seconds and how long a probe may take.
 # Returns {granted (1/0), wait seconds, tokens after, blocked_until, now (epoch seconds), held by
@@ -103,6 +110,18 @@ elseif mode == 'penalize' then
   local block = tonumber(ARGV[4])
   tokens = math.min(tokens, -block * rate)
   blocked_until = math.max(blocked_until, now + block)
+elseif mode == 'outage' then
+  -- Opened now (or again, keeping when the outage began); any block of the bucket is forgotten:
+  -- the probe decides.
+  failures = math.max(failures, tonumber(ARGV[6]))
+  if open_until == 0 then
+    opened_at = now
+    open_seconds = tonumber(ARGV[7])
+  end
+  open_until = now + tonumber(ARGV[4])
+  probe_until = 0
+  blocked_until = 0
+  tokens = math.max(tokens, 0)
 elseif mode == 'debit' then
   tokens = tokens - tonumber(ARGV[4]) * rate
 elseif mode == 'success' then
@@ -213,10 +232,24 @@ def _run(mode, extra=0.0):
     )
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A granted slot: when it was due (monotonic and epoch seconds) and how far the bucket was
+    already debited for this caller's lateness (enrichment/tmdb/arrival.py settles the rest)."""
+
+    due: float
+    due_epoch: float
+    debited: float
+
+
 def acquire(max_wait, sleep=time.sleep):
-    """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait."""
+    """Block until this caller may send one TMDB request; raise RateLimitWaitTooLong past max_wait.
+
+    Returns the Slot granted.
+    """
     deadline = time.monotonic() + max_wait
     while True:
+        asked = time.monotonic()
         answer = _run("reserve", max(0.0, deadline - time.monotonic()))
         due = time.monotonic() + answer.wait
         if answer.granted:
@@ -228,10 +261,21 @@ def acquire(max_wait, sleep=time.sleep):
         # probe's answer may close it any moment, so look again often meanwhile.
         sleep(answer.wait if answer.held_by_breaker == 1 else min(answer.wait, PROBE_POLL_SECONDS))
     if answer.wait > 0:
-        sleep(answer.wait)
-    lateness = time.monotonic() - due
+        sleep(answer.wait)  # from the answer's arrival: never before the slot
+    # Lateness from when the slot can have been (the question's time): a reply that reached a
+    # starved process late makes the whole send late, and that counts too.
+    slot_time = asked + answer.wait
+    lateness = time.monotonic() - slot_time
+    debited = 0.0
     if lateness > LATE_SEND_ALLOWANCE_SECONDS:
-        _run("debit", lateness)
+        debit(lateness)
+        debited = lateness
+    return Slot(due=slot_time, due_epoch=answer.now + answer.wait, debited=debited)
+
+
+def debit(seconds):
+    """Move every slot reserved from now on ``seconds`` later (a request reached TMDB late)."""
+    _run("debit", max(0.0, float(seconds)))
 
 
 def record_success():
@@ -245,8 +289,23 @@ def record_failure():
 
 
 def penalize(seconds):
-    """TMDB said 429: push every worker's next slot at least ``seconds`` into the future."""
-    _run("penalize", max(0.0, float(seconds)))
+    """TMDB said 429: push every worker's next slot ``seconds`` into the future, up to the cap.
+
+    A longer wait than TMDB_RETRY_AFTER_MAX_SECONDS opens the breaker instead (see outage()).
+    Returns the seconds every worker now waits.
+    """
+    seconds = max(0.0, float(seconds))
+    cap = settings.TMDB_RETRY_AFTER_MAX_SECONDS
+    if seconds > cap:
+        outage(cap)
+        return cap
+    _run("penalize", seconds)
+    return seconds
+
+
+def outage(probe_in):
+    """TMDB is out of service (a Retry-After past the cap): open the breaker, probe in ``probe_in`` s."""
+    _run("outage", max(0.0, float(probe_in)))
 
 
 def state():

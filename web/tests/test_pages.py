@@ -182,7 +182,7 @@ def test_tmdb_status_says_whether_the_workers_get_answers(client, settings):
     settings.TMDB_BREAKER_FAILURES = 2
     ratelimit.reset()
     assert client.get("/tmdb-status.json").json() == {
-        "reachable": True, "unreachable_since": None, "unreachable_seconds": None
+        "reachable": True, "unreachable_since": None, "unreachable_seconds": None, "enrichment_paused": False
     }
 
     ratelimit.record_failure()

@@ -115,3 +115,14 @@ def test_a_catalog_as_large_as_the_fairness_bench_has_distinct_titles_for_every_
     case_titles = {row.title for row in catalog.rows if row.case in ("absent", "year_off", "tv_miniseries")}
     cases = [row for row in catalog.rows if row.case in ("absent", "year_off", "tv_miniseries")]
     assert len(case_titles) == len(cases) > len(CASE_FIRST_WORDS) * len(CASE_SECOND_WORDS) / 3
+
+
+def test_an_arrival_recorded_out_of_order_is_not_counted_past_its_window():
+    from enrichment.standin.window import ArrivalWindow
+
+    window = ArrivalWindow(limit=2, window=1.0)
+    # Two handlers took their times 0.0 and 0.5, the later one reached the lock first.
+    assert window.admit(0.5)[0] and window.admit(0.0)[0]
+    assert not window.admit(0.9)[0]  # three in 0.0 .. 0.9: one too many
+    assert window.admit(1.2)[0]  # 0.0 has left the window: 0.5 and 1.2 only
+    assert window.max_in_window == 2 and window.tightest_span is None

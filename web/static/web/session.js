@@ -36,7 +36,11 @@ function renderProgress(status) {
   const others = (status.queue_position || 1) - 1;
   if (others) extra.push(`${fmt(others)} other upload${others === 1 ? "" : "s"} ahead of or alongside yours`);
   const tmdbDown = state.tmdb && state.tmdb.reachable === false && !finished(status.status);
-  if (tmdbDown) {
+  const paused = state.tmdb && state.tmdb.enrichment_paused && !finished(status.status);
+  if (paused) {
+    // Redis refuses writes: no film moves, and no ETA holds, until the server is fixed.
+    extra.push("Enrichment is paused: the server cannot store its work right now; your films continue when it is fixed");
+  } else if (tmdbDown) {
     // The ETA assumes TMDB answers; while it does not, say so instead of promising a time.
     extra.push(`TMDB is not answering (for ${duration(state.tmdb.unreachable_seconds)}); your films continue when it is back`);
   } else if (status.eta_seconds !== undefined && status.eta_seconds !== null && !finished(status.status)) {
