@@ -63,6 +63,8 @@ class ExportFilm:
     watched_on: str = "2023-03-04"
     rating: str = ""
     liked: bool = False
+    # A film only liked is in likes/films.csv but not in watched.csv.
+    in_watched: bool = True
 
 
 @dataclass
@@ -121,6 +123,7 @@ class LetterboxdExport:
     def files(self):
         """Every file of the export by its path, as bytes."""
         films = self.films
+        watched = [film for film in films if film.in_watched]
         diary_header = [name for name in DIARY_HEADER if self.with_rewatch or name != "Rewatch"]
         review_header = [name for name in REVIEW_HEADER if self.with_rewatch or name != "Rewatch"]
         reviewed = [entry for entry in self.diary if entry.review]
@@ -132,7 +135,7 @@ class LetterboxdExport:
                 ["Date Joined", "Username", "Given Name", "Family Name", "Email Address", "Bio"],
                 [["2019-03-11", "someone", "Private", "Person", PROFILE_EMAIL, "Line one\nline two"]],
             ),
-            "watched.csv": self._csv(FILM_HEADER, [self._film_row(film) for film in films]),
+            "watched.csv": self._csv(FILM_HEADER, [self._film_row(film) for film in watched]),
             "ratings.csv": self._csv(
                 [*FILM_HEADER, "Rating"],
                 [[*self._film_row(film), film.rating] for film in films if film.rating],
