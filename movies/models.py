@@ -208,3 +208,27 @@ class FilmLookup(MatchEvidence):
     def __str__(self):
         target = self.film_id or "no match"
         return f"{self.normalized_title} ({self.year}) -> {target}"
+
+
+class AmbiguousEntry(models.Model):
+    """A diary entry the export could not tie to one film: two films share its Name and Year (diary
+    rows name films only so). Counted nowhere until the member picks the film; then it becomes a
+    Watch of that film and this row goes (movies/services/placing.py)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ambiguous_entries")
+    file = models.CharField(max_length=100, help_text="The export file the row came from.")
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letterboxd_uri = models.CharField(max_length=300, blank=True, help_text="The diary entry's URI.")
+    logged_date = models.DateField(null=True, blank=True)
+    watched_date = models.DateField(null=True, blank=True)
+    rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    rewatch = models.BooleanField(default=False)
+    tags = _names()
+    review = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["watched_date", "id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.year}) on {self.watched_date}"

@@ -7,7 +7,7 @@ entries), and sessions/ stays below it, the session record and the export reader
 from django.db import connection, transaction
 from django.utils import timezone
 
-from movies.models import Movie, Watch, WatchlistEntry
+from movies.models import AmbiguousEntry, Movie, Watch, WatchlistEntry
 from sessions.export.parsing import parse_export
 from sessions.models import Session
 from sessions.services import upload_limits
@@ -33,6 +33,7 @@ def create_session_from_upload(*, files):
         )
         _store_films(session, export.films)
         _store_watchlist(session, export.watchlist)
+        _store_unplaced(session, export.unplaced)
         if export.films:
             session.status = Session.Status.ENRICHING
         else:
@@ -96,6 +97,29 @@ def _store_watchlist(session, rows):
                 "added_on": row.date,
             }
             for row in rows
+        ],
+    )
+
+
+def _store_unplaced(session, unplaced):
+    """The diary entries naming two films, kept whole for the member to place."""
+    _insert_rows(
+        AmbiguousEntry,
+        [
+            {
+                "session_id": session.id,
+                "file": entry.file,
+                "title": entry.title,
+                "year": entry.year,
+                "letterboxd_uri": entry.viewing.letterboxd_uri,
+                "logged_date": entry.viewing.logged_date,
+                "watched_date": entry.viewing.watched_date,
+                "rating": entry.viewing.rating,
+                "rewatch": entry.viewing.rewatch,
+                "tags": entry.viewing.tags,
+                "review": entry.viewing.review,
+            }
+            for entry in unplaced
         ],
     )
 

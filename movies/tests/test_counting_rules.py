@@ -71,3 +71,23 @@ def test_a_year_in_the_weekday_and_month_charts_counts_diary_entries(client, ses
     assert sum(row["viewings"] for row in body["watches_by_month"]) == 2
     assert sum(row["viewings"] for row in body["watches_by_weekday"]) == 2
     assert [row["month"] for row in body["watches_by_month"]] == ["2022-01", "2022-06"]
+
+
+def test_placing_the_ambiguous_entry_counts_it_for_its_year(client, session_id):
+    [entry] = client.get(f"/api/session/{session_id}/ambiguous-entries").json()
+    hamlet_a = next(film for film in entry["candidates"] if film["letterboxd_uri"].endswith("hamA"))
+
+    response = client.put(
+        f"/api/session/{session_id}/ambiguous-entries/{entry['id']}",
+        {"movie_id": hamlet_a["id"]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    year = analytics_answer(client, session_id, "?year=2022")["headline"]
+    assert (year["films"], year["viewings"]) == (3, 3)
+    # (4 + 5 + 2) / 3: the Hamlet entry's own 2★ now counts.
+    assert year["average_rating"] == 3.67
+    all_time = analytics_answer(client, session_id)["headline"]
+    assert (all_time["viewings"], all_time["watched_without_diary"]) == (4, 2)
+    assert client.get(f"/api/session/{session_id}/ambiguous-entries").json() == []

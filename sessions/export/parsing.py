@@ -8,6 +8,9 @@ from sessions.export.reading import DIARY, LIKES, RATINGS, REVIEWS, WATCHED, WAT
 from sessions.export.rows import YEARS_AHEAD, BadRow, parse_row
 from sessions.export.sources import collect_sources
 
+# The skipped rows listed one by one (file, row, title, reason); past this many, counted only.
+SKIPPED_LISTED = 200
+
 
 def parse_export(uploads, limits, today=None):
     """Read uploaded files (objects with .name, .size and a file interface) into a ParsedExport.
@@ -20,6 +23,7 @@ def parse_export(uploads, limits, today=None):
     sources = collect_sources(uploads, limits, metadata)
     reader = ExportReader(limits)
     skipped = Counter()
+    skipped_rows = []
     merger = FilmMerger()
     watchlist = []
     # Films first, so that diary and review rows find the films they join by (Name, Year).
@@ -35,11 +39,17 @@ def parse_export(uploads, limits, today=None):
         source = sources.get(path)
         if source is None:
             continue
-        for values in reader.rows(source):
+        # Row 1 is the header, as a spreadsheet numbers it.
+        for number, values in enumerate(reader.rows(source), start=2):
             try:
                 row = parse_row(values, max_year)
             except BadRow as bad:
                 skipped[bad.reason] += 1
+                if len(skipped_rows) < SKIPPED_LISTED:
+                    title = values.get("name", "")[:200]
+                    skipped_rows.append(
+                        {"file": source.name, "row": number, "title": title, "reason": bad.reason}
+                    )
                 continue
             if handler is None:
                 watchlist.append(row)
@@ -50,11 +60,15 @@ def parse_export(uploads, limits, today=None):
         {
             "files": reader.files,
             "total_rows": reader.total_rows,
-            "skipped_rows": {"total": sum(skipped.values()), "by_reason": dict(skipped)},
+            "skipped_rows": {
+                "total": sum(skipped.values()),
+                "by_reason": dict(skipped),
+                "rows": skipped_rows,
+            },
             "watchlist_count": len(watchlist),
             "ambiguous_rows": merger.ambiguous,
             "films": len(films),
             "viewings": sum(len(film.viewings) for film in films),
         }
     )
-    return ParsedExport(films=films, metadata=metadata, watchlist=watchlist)
+    return ParsedExport(films=films, metadata=metadata, watchlist=watchlist, unplaced=merger.unplaced)

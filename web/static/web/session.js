@@ -4,6 +4,7 @@
 import { format as fmt } from "./charts.js";
 import { $ } from "./dom.js";
 import * as Films from "./films.js";
+import * as LeftOut from "./leftout.js";
 import * as Matches from "./matches.js";
 import { api, finished, getJson, Gone, held, holdReads, resumeReads, showError } from "./page.js";
 import * as Stats from "./stats.js";
@@ -143,6 +144,17 @@ document.addEventListener("match-corrected", async () => {
   }
 });
 
+// A diary entry tied to its film is counted from now on: the figures, the films and the list move.
+document.addEventListener("entry-placed", async () => {
+  try {
+    await loadAnalytics();
+    Films.load();
+    await LeftOut.load();
+  } catch (error) {
+    showError(error);
+  }
+});
+
 // --- delete -------------------------------------------------------------------
 const confirmBox = $("delete-confirm");
 $("delete-open").addEventListener("click", () => {
@@ -172,3 +184,4 @@ $("delete-yes").addEventListener("click", async () => {
 
 poll();
 Films.load();
+LeftOut.load().catch(showError);
