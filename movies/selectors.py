@@ -32,7 +32,8 @@ def session_watchlist(session):
 
 def ambiguous_entries(session):
     """The diary entries naming two films, oldest first, waiting for the member to place them."""
-    return AmbiguousEntry.objects.filter(session=session).order_by(F("watched_date").asc(nulls_last=True), "id")
+    entries = AmbiguousEntry.objects.filter(session=session)
+    return entries.order_by(F("watched_date").asc(nulls_last=True), "id")
 
 
 def movies_summary(session):
