@@ -47,7 +47,9 @@ def test_tying_an_ambiguous_diary_entry_to_its_film_moves_the_years_viewings(pag
     section = page.locator("#ambiguous")
     expect(section.locator("h2")).to_have_text("1 diary entry could not be tied to one film")
     zeffirelli = section.locator("label.choice").filter(has_text="directed by Franco Zeffirelli")
-    expect(zeffirelli.locator("a", has_text="on Letterboxd")).to_have_attribute("href", "https://boxd.it/hamB")
+    expect(zeffirelli.locator("a", has_text="on Letterboxd")).to_have_attribute(
+        "href", "https://boxd.it/hamB"
+    )
     zeffirelli.locator("input").check()
     section.get_by_role("button", name="Count it for this film").click()
 
@@ -76,3 +78,17 @@ def test_skipped_rows_are_listed_with_why(page, live_server):
     skipped.locator("summary").click()
     why = "a date is not written YYYY-MM-DD"
     expect(skipped.locator("li")).to_have_text(f"watched.csv, row 7 (Broken): {why}")
+
+
+def test_the_csv_for_letterboxds_importer_downloads(page, live_server):
+    session = twin_session()
+    page.goto(f"/s/{session.pk}/")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV for Letterboxd's importer").click()
+
+    assert download.value.suggested_filename == f"letterboxd-import-{session.pk}.csv"
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "tmdbID,Title,Year,WatchedDate,Rating,Rewatch,Tags,Review"
+    other = session.movies.get(title="Other")
+    assert f"{other.tmdb_id},Other,2001,2022-05-01,,false,," in lines
