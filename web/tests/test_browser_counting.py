@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -88,7 +89,7 @@ def test_the_csv_for_letterboxds_importer_downloads(page, live_server):
         page.get_by_role("link", name="CSV for Letterboxd's importer").click()
 
     assert download.value.suggested_filename == f"letterboxd-import-{session.pk}.csv"
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "tmdbID,Title,Year,WatchedDate,Rating,Rewatch,Tags,Review"
     other = session.movies.get(title="Other")
     assert f"{other.tmdb_id},Other,2001,2022-05-01,,false,," in lines
