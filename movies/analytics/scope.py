@@ -42,7 +42,7 @@ FILM_COLUMNS = ", ".join(
     f"m.{connection.ops.quote_name(name)}"
     for name in [
         "id", "year", "rating", "liked", "rewatch", "tmdb_id", "runtime", "popularity", "vote_average",
-        "vote_count", "release_date", "enrichment_status", "original_language", "title",
+        "vote_count", "release_date", "enrichment_status", "original_language", "title", "poster_path",
         "original_language_name", "tags", "genres", "directors", "cast", "writers", "cinematographers",
         "composers", "director_genders", "production_countries",
     ]

@@ -6,6 +6,13 @@ query and describe the answer (the view returns the cached data as it is).
 
 from rest_framework import serializers
 
+from movies.api.pro_serializers import (
+    FilmsPerWeekSerializer,
+    HighestRatedSerializer,
+    RankedFilmSerializer,
+    ReleasedInYearSerializer,
+)
+
 EARLIEST_YEAR = 1870  # the first films
 LATEST_YEAR = 2200
 
@@ -330,3 +337,11 @@ class AnalyticsSerializer(serializers.Serializer):
     release_lag = ReleaseLagSerializer()
     tags = TagSerializer(many=True)
     watchlist = WatchlistSerializer(help_text="The watchlist as it is now, whatever the year.")
+    highest_rated = HighestRatedSerializer(
+        help_text="Genres, countries, languages, directors and actors ranked by your average rating."
+    )
+    top_films = RankedFilmSerializer(many=True, help_text="Your highest-rated films in scope (ten).")
+    released_in_year = ReleasedInYearSerializer(
+        allow_null=True, help_text="For a year: its films released that year; null for all time."
+    )
+    films_per_week = FilmsPerWeekSerializer()
