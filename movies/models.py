@@ -232,3 +232,35 @@ class AmbiguousEntry(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year}) on {self.watched_date}"
+
+
+class FilmList(models.Model):
+    """One of the member's lists (lists/<slug>.csv), kept as exported: its films are not looked up."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="film_lists")
+    name = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FilmListEntry(models.Model):
+    """A film on a list; `key` is its film URI as a movie's key has it (movie_key joins them)."""
+
+    film_list = models.ForeignKey(FilmList, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=600)
+
+    class Meta:
+        ordering = ["film_list", "position"]
+        indexes = [models.Index(fields=["key"], name="film_list_entry_key_idx")]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"

@@ -65,4 +65,5 @@ def _sections(scope, previous_year):
         "top_films": pro.top_films(scope),
         "released_in_year": pro.released_in_year(scope),
         "films_per_week": pro.films_per_week(scope),
+        "lists": pro.lists(scope),
     }

@@ -1,8 +1,12 @@
 """What Letterboxd Pro shows beside the counts: the highest-rated genres, countries, languages,
 directors and actors (by your average rating, with a minimum of rated films), the year's top
-films, the films released in the year, and films per week on average."""
+films, the films released in the year, films per week on average, and the member's lists."""
 
-from movies.analytics.scope import number, one, rows
+from movies.analytics.scope import MOVIE, number, one, rows
+from movies.models import FilmList, FilmListEntry
+
+LISTS, LIST_ENTRIES = FilmList._meta.db_table, FilmListEntry._meta.db_table
+TOP_LISTS = 5
 
 TOP_RANKED = 10
 TOP_FILMS = 10
@@ -102,4 +106,36 @@ def films_per_week(scope):
         "viewings": row["viewings"],
         "weeks": number(weeks, 1),
         "average": number(row["viewings"] / float(weeks)) if weeks else None,
+    }
+
+
+def lists(scope):
+    """The member's lists as they are now, whatever the year: how many, the biggest, and the films
+    on most of them (with the session's movie when the member watched it)."""
+    found = rows(
+        scope,
+        f"""
+        SELECT 'list' AS kind, l.name AS title, NULL::int AS year, l.url, count(e.id) AS films,
+               NULL::bigint AS movie_id, count(*) OVER () AS total
+        FROM {LISTS} l LEFT JOIN {LIST_ENTRIES} e ON e.film_list_id = l.id
+        WHERE l.session_id = %(session)s GROUP BY l.id ORDER BY films DESC, l.name LIMIT %(lists)s
+        """,
+        {"lists": TOP_LISTS},
+    )
+    listed = rows(
+        scope,
+        f"""
+        SELECT min(e.title) AS title, min(e.year) AS year, e.key, count(DISTINCT e.film_list_id) AS lists,
+               (SELECT m.id FROM {MOVIE} m WHERE m.session_id = %(session)s AND m.key = e.key) AS movie_id
+        FROM {LIST_ENTRIES} e JOIN {LISTS} l ON l.id = e.film_list_id
+        WHERE l.session_id = %(session)s
+        GROUP BY e.key HAVING count(DISTINCT e.film_list_id) > 1
+        ORDER BY lists DESC, title, e.key LIMIT %(films)s
+        """,
+        {"films": TOP_FILMS},
+    )
+    return {
+        "count": found[0]["total"] if found else 0,
+        "biggest": [{"name": row["title"], "url": row["url"], "films": row["films"]} for row in found],
+        "most_listed": listed,
     }

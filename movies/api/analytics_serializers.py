@@ -9,6 +9,7 @@ from rest_framework import serializers
 from movies.api.pro_serializers import (
     FilmsPerWeekSerializer,
     HighestRatedSerializer,
+    ListsSerializer,
     RankedFilmSerializer,
     ReleasedInYearSerializer,
 )
@@ -345,3 +346,4 @@ class AnalyticsSerializer(serializers.Serializer):
         allow_null=True, help_text="For a year: its films released that year; null for all time."
     )
     films_per_week = FilmsPerWeekSerializer()
+    lists = ListsSerializer(help_text="Your lists as they are now, whatever the year.")

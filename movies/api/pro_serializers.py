@@ -61,3 +61,25 @@ class FilmsPerWeekSerializer(serializers.Serializer):
     viewings = _integer("Dated diary entries.")
     weeks = _number("The year's weeks so far, or the weeks from the first viewing to the last.")
     average = _number("viewings / weeks.")
+
+
+class ListSizeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="The list on Letterboxd; empty when unknown.")
+    films = _integer()
+
+
+class ListedFilmSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    key = serializers.CharField(help_text="Its Letterboxd film URI.")
+    lists = _integer("Lists it is on (two or more).")
+    movie_id = serializers.IntegerField(
+        allow_null=True, help_text="The session's movie, when you watched it."
+    )
+
+
+class ListsSerializer(serializers.Serializer):
+    count = _integer("Your lists (lists/*.csv of the export).")
+    biggest = ListSizeSerializer(many=True, help_text="The five with the most films.")
+    most_listed = ListedFilmSerializer(many=True, help_text="The films on most of your lists (ten).")

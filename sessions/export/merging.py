@@ -75,6 +75,8 @@ class ParsedExport:
     # watchlist.csv rows (title, year, uri, date added): stored for statistics, never enriched.
     watchlist: list[Row] = field(default_factory=list)
     unplaced: list[UnplacedViewing] = field(default_factory=list)
+    # lists/*.csv: sessions.export.lists.FilmList, each with its films' keys.
+    lists: list = field(default_factory=list)
 
 
 def film_key(uri):

@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date
 
+from sessions.export.lists import is_list_path, read_list
 from sessions.export.merging import FilmMerger, ParsedExport
 from sessions.export.reading import DIARY, LIKES, RATINGS, REVIEWS, WATCHED, WATCHLIST, ExportReader
 from sessions.export.rows import YEARS_AHEAD, BadRow, parse_row
@@ -55,6 +56,7 @@ def parse_export(uploads, limits, today=None):
                 watchlist.append(row)
             else:
                 handler(row, source.name)
+    film_lists = _read_lists(sources, reader, skipped, skipped_rows, metadata)
     films = list(merger.films.values())
     metadata.update(
         {
@@ -67,8 +69,29 @@ def parse_export(uploads, limits, today=None):
             },
             "watchlist_count": len(watchlist),
             "ambiguous_rows": merger.ambiguous,
+            "lists": len(film_lists),
             "films": len(films),
             "viewings": sum(len(film.viewings) for film in films),
         }
     )
-    return ParsedExport(films=films, metadata=metadata, watchlist=watchlist, unplaced=merger.unplaced)
+    return ParsedExport(
+        films=films, metadata=metadata, watchlist=watchlist, unplaced=merger.unplaced, lists=film_lists
+    )
+
+
+def _read_lists(sources, reader, skipped, skipped_rows, metadata):
+    """The lists/*.csv files as FilmLists; a file not shaped like a list is ignored (and named)."""
+    film_lists = []
+    for path, source in sorted(sources.items()):
+        if not is_list_path(path):
+            continue
+        film_list, bad_rows = read_list(reader.records(source))
+        if film_list is None:
+            metadata["ignored_files"].append(path)
+            continue
+        film_lists.append(film_list)
+        for number, title, reason in bad_rows:
+            skipped[reason] += 1
+            if len(skipped_rows) < SKIPPED_LISTED:
+                skipped_rows.append({"file": path, "row": number, "title": title[:200], "reason": reason})
+    return film_lists
