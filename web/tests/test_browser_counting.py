@@ -93,3 +93,61 @@ def test_the_csv_for_letterboxds_importer_downloads(page, live_server):
     assert lines[0] == "tmdbID,Title,Year,WatchedDate,Rating,Rewatch,Tags,Review"
     other = session.movies.get(title="Other")
     assert f"{other.tmdb_id},Other,2001,2022-05-01,,false,," in lines
+
+
+def pro_session():
+    from movies.models import FilmList, FilmListEntry
+
+    session = SessionFactory(status=Session.Status.COMPLETED, total_movies=6, enriched_count=6)
+    for number, rating in enumerate(["4", "4", "5", "3", "4", "2"]):
+        movie = EnrichedMovieFactory(
+            session=session, title=f"Drama {number}", year=1990 + number * 5, rating=Decimal(rating),
+            genres=["Drama"], directors=["Ann Dir"],
+        )  # fmt: skip
+        WatchFactory(movie=movie, watched_date=date(2023, 1, 2 + number))
+    favourites = FilmList.objects.create(session=session, name="Favourites", url="https://boxd.it/lst1")
+    FilmListEntry.objects.create(film_list=favourites, position=1, title="Drama 2", year=2000, key="x")
+    return session
+
+
+def test_the_pro_parity_sections_are_drawn(page, live_server):
+    session = pro_session()
+    page.goto(f"/s/{session.pk}/")
+
+    pro = page.locator("#pro")
+    # (4 + 4 + 5 + 3 + 4 + 2) / 6 = 3.67 over six rated films: above the minimum of five.
+    expect(pro.locator("#highest-rated section").filter(has_text="Genres").locator("li")).to_have_text(
+        "Drama · 3.7★ · 6 films"
+    )
+    expect(pro.locator("#highest-rated section").filter(has_text="Directors").locator("li")).to_have_text(
+        "Ann Dir · 3.7★ · 6 films"
+    )
+    expect(pro.locator("#highest-minimum")).to_contain_text("at least 5 rated films")
+    # 1990 to 2015: every year a column, the films' years among them.
+    expect(pro.locator("#chart-release-years svg rect")).to_have_count(26)
+    expect(pro.locator("#list-top-films li").first).to_contain_text("Drama 2 (2000) · 5.0★")
+    expect(pro.locator("#list-lists li")).to_have_text("Favourites · 1 film")
+    expect(page.locator("#rhythm-tiles div").filter(has_text="films per week on average")).to_be_visible()
+
+    page.locator("#year-select").select_option("2023")
+    expect(pro.locator("#released-title")).to_have_text("Released in 2023")
+    none = "None of the films you saw in 2023 came out that year."
+    expect(pro.locator("#released-summary")).to_have_text(none)
+    assert page.record.errors == []
+
+
+def test_the_share_card_is_read_again_as_enrichment_moves(page, live_server):
+    session = SessionFactory(status=Session.Status.ENRICHING, total_movies=2, enriched_count=1)
+    EnrichedMovieFactory(session=session, title="Looked Up", runtime=100)
+    pending = EnrichedMovieFactory(session=session, title="Pending", enrichment_status="pending")
+    page.goto(f"/s/{session.pk}/")
+    card = page.locator("#card-image")
+    expect(card).to_have_attribute("src", re.compile(r"card\.svg"))
+    before = card.get_attribute("src")
+
+    pending.enrichment_status = "enriched"
+    pending.save()
+    Session.objects.filter(pk=session.pk).update(enriched_count=2, status=Session.Status.COMPLETED)
+
+    expect(card).not_to_have_attribute("src", before)
+    expect(page.locator("#card-png")).to_have_attribute("download", "letterboxd-stats-all-time.png")

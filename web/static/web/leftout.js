@@ -70,14 +70,16 @@ function candidate(film, checked) {
   if (film.first_director) facts.push(`directed by ${film.first_director}`);
   if (film.marked_watched_on) facts.push(`marked watched ${film.marked_watched_on}`);
   if (film.diary_entries) facts.push(`${fmt(film.diary_entries)} other diary ${film.diary_entries === 1 ? "entry" : "entries"}`);
-  label.append(radio, ` ${titleYear(film)}`, facts.length ? ` · ${facts.join(" · ")}` : "");
+  // One text beside the radio: the label lays out as radio and words, the links inline.
+  const words = el("span", "", `${titleYear(film)}${facts.length ? ` · ${facts.join(" · ")}` : ""}`);
   if (film.letterboxd_uri) {
     const link = el("a", "", "on Letterboxd");
     link.href = film.letterboxd_uri;
     link.rel = "noopener";
-    label.append(" · ", link);
+    words.append(" · ", link);
   }
-  if (film.tmdb_id) label.append(" · ", tmdbLink(film.tmdb_id, "on TMDB"));
+  if (film.tmdb_id) words.append(" · ", tmdbLink(film.tmdb_id, "on TMDB"));
+  label.append(radio, words);
   return label;
 }
 

@@ -68,3 +68,24 @@ export function tmdbLink(tmdbId, text, kind) {
 
 export const titleYear = (film) => `${film.title}${film.year ? ` (${film.year})` : ""}`;
 export const finished = (status) => status === "completed" || status === "failed";
+
+// A film's TMDB poster when TMDB is real, else (or when it fails to load) its initial in a box.
+export function poster(film) {
+  if (postersOn && film.poster_path) {
+    const image = el("img", "poster");
+    image.loading = "lazy";
+    image.alt = "";
+    image.width = 46;
+    image.height = 69;
+    image.src = `https://image.tmdb.org/t/p/w92${film.poster_path}`;
+    image.addEventListener("error", () => image.replaceWith(noPoster(film)));
+    return image;
+  }
+  return noPoster(film);
+}
+
+function noPoster(film) {
+  const box = el("span", "poster none", film.title.trim().charAt(0).toUpperCase() || "?");
+  box.setAttribute("aria-hidden", "true");
+  return box;
+}

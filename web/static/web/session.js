@@ -97,13 +97,19 @@ async function loadAnalytics() {
   showCard(query);
 }
 
+// The card's picture is read again whenever the figures were (the same address would not be):
+// `v` names the reading, which the server ignores. Downloads keep the plain address, and a name.
 function showCard(query) {
   const image = $("card-image");
-  const src = `${api}/card.svg${query}`;
+  const version = `v=${encodeURIComponent(state.analyticsFor || "0")}`;
+  const src = `${api}/card.svg${query}${query ? "&" : "?"}${version}`;
   if (image.getAttribute("src") !== src) image.src = src;
   image.alt = `Share card: your ${state.year || "all-time"} films in figures`;
-  $("card-svg").href = src;
+  const name = `letterboxd-stats-${state.year || "all-time"}`;
+  $("card-svg").href = `${api}/card.svg${query}`;
+  $("card-svg").setAttribute("download", `${name}.svg`);
   $("card-png").href = `${api}/card.png${query}`;
+  $("card-png").setAttribute("download", `${name}.png`);
   $("card").hidden = false;
 }
 

@@ -4,6 +4,7 @@
 import * as Charts from "./charts.js";
 import { $, el } from "./dom.js";
 import { getJson, id, showError, tile, titleYear, tmdbLink } from "./page.js";
+import * as Pro from "./pro.js";
 
 const fmt = Charts.format;
 
@@ -254,6 +255,7 @@ export function render(a, running) {
   filmList($("list-most-popular"), a.most_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
   filmList($("list-least-popular"), a.least_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
   renderWatchlist(a.watchlist);
+  Pro.render(a, languageName);
   loadCalendar(year);
 }
 
