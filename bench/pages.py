@@ -14,7 +14,8 @@ half enriched. Then:
    127.0.0.1:18111. Goal: at most 500 KB (the bench films have no posters).
 3. Screenshots at 1400 and 390 px wide under bench/out/: the home page, the
    session while enriching, the completed session's matches to check (three made
-   so), statistics (all time and the latest year), share card and film list.
+   so), a diary entry naming two films and the rows skipped, statistics and the Pro-parity
+   sections (all time and the latest year), share card and film list.
 
 Production settings (DEBUG off); TMDB in stand-in mode, as `make run` without a
 key, so the demo banner shows. The machine may be shared: load average printed.
@@ -30,6 +31,8 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -88,6 +91,40 @@ def some_to_check(session):
     session.not_found_count += 1
     session.tv_count += 1
     session.save()
+    left_out(session)
+
+
+def left_out(session):
+    """What the page must not leave out silently: a diary entry naming two films (a pair sharing
+    Name and Year), rows skipped while reading; and the member's lists."""
+    from movies.models import AmbiguousEntry, FilmList, FilmListEntry, Movie
+
+    movies = list(Movie.objects.filter(session=session, enrichment_status="enriched").order_by("id")[3:40])
+    twin, other = movies[0], movies[1]
+    Movie.objects.filter(pk=other.pk).update(title=twin.title, year=twin.year)
+    AmbiguousEntry.objects.create(
+        session=session, file="diary.csv", title=twin.title, year=twin.year, watched_date=date(2024, 3, 3),
+        rating=Decimal("3.5"),
+    )  # fmt: skip
+    session.upload_metadata = {
+        "skipped_rows": {
+            "total": 2,
+            "by_reason": {"bad_date": 1, "bad_rating": 1},
+            "rows": [
+                {"file": "watched.csv", "row": 812, "title": "Some Film", "reason": "bad_date"},
+                {"file": "ratings.csv", "row": 40, "title": "Other Film", "reason": "bad_rating"},
+            ],
+        }
+    }
+    session.save(update_fields=["upload_metadata"])
+    for number, name in enumerate(["Favourites", "Nineties", "To show friends"]):
+        film_list = FilmList.objects.create(session=session, name=name, url=f"https://boxd.it/list{number}")
+        FilmListEntry.objects.bulk_create(
+            FilmListEntry(
+                film_list=film_list, position=position, title=movie.title, year=movie.year, key=movie.key
+            )
+            for position, movie in enumerate(movies[2 : 12 + 8 * number], start=1)
+        )
 
 
 def first_visit_urls(session):
@@ -99,6 +136,8 @@ def first_visit_urls(session):
         "movies, first page": f"{api}/movies?page=1&per_page=25&ordering=title",
         "diary days": f"/s/{session.pk}/diary-days.json",
         "matches to check": f"{api}/matches",
+        "session (skipped rows)": api,
+        "ambiguous diary entries": f"{api}/ambiguous-entries",
         "share card (SVG)": f"{api}/card.svg",
     }
 
@@ -209,13 +248,20 @@ def browse(completed, enriching):
             page.wait_for_selector("#matches-list li")
             card_loaded(page)
             page.locator("#matches").screenshot(path=OUT / f"matches-{width}.png")
+            page.wait_for_selector("#ambiguous-list li")
+            page.locator("#ambiguous").screenshot(path=OUT / f"ambiguous-{width}.png")
+            page.locator("#skipped summary").click()
+            page.locator("#skipped").screenshot(path=OUT / f"skipped-{width}.png")
+            page.locator("#stats details.counting summary").click()
             page.locator("#stats").screenshot(path=OUT / f"stats-{width}.png")
+            page.locator("#pro").screenshot(path=OUT / f"pro-{width}.png")
             page.locator("#card").screenshot(path=OUT / f"card-{width}.png")
             latest = page.locator("#year-select option").nth(1).get_attribute("value")  # the latest year
             with page.expect_response(re.compile(rf"/analytics\?year={latest}$")):
                 page.select_option("#year-select", latest)
             card_loaded(page)
             page.locator("#stats").screenshot(path=OUT / f"stats-year-{width}.png")
+            page.locator("#pro").screenshot(path=OUT / f"pro-year-{width}.png")
             page.locator("#film-list summary").first.click()
             page.locator("#films").screenshot(path=OUT / f"films-{width}.png")
             context.close()

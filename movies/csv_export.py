@@ -42,3 +42,40 @@ def movies_csv(movies, fields):
         }
         writer.writerow([escape_cell(row.get(column)) for column in columns])
     return buffer.getvalue()
+
+
+# Letterboxd's importer (letterboxd.com/import): it matches a row by tmdbID first, so a match
+# corrected here is re-imported as corrected. The other columns are the importer's own names.
+LETTERBOXD_COLUMNS = ["tmdbID", "Title", "Year", "WatchedDate", "Rating", "Rewatch", "Tags", "Review"]
+
+
+def letterboxd_csv(movies):
+    """CSV text in Letterboxd's import format: one row per diary entry, and one undated row (the
+    film's current rating, its review) for each film watched without one.
+
+    Films only liked are left out (the importer would mark them watched); so are the diary entries
+    still naming two films (Letterboxd could not tell them apart either). Cells are written as they
+    are, not escaped for spreadsheets: the importer would keep an added apostrophe in the title.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(LETTERBOXD_COLUMNS)
+    for movie in movies:
+        viewings = movie.get("viewings", [])
+        if movie["liked"] and not (viewings or movie["rating"] or movie["marked_watched_on"]):
+            continue
+        film = [movie["tmdb_id"] or "", movie["title"], movie["year"] or ""]
+        if not viewings:
+            writer.writerow([*film, "", movie["rating"] or "", "", "", movie["review"]])
+        for viewing in viewings:
+            writer.writerow(
+                [
+                    *film,
+                    viewing["watched_date"] or "",
+                    viewing["rating"] or "",
+                    "true" if viewing["rewatch"] else "false",
+                    LIST_SEPARATOR.join(viewing["tags"]),
+                    viewing["review"],
+                ]
+            )
+    return buffer.getvalue()

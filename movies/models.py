@@ -240,3 +240,59 @@ class ShareLink(models.Model):
     def __str__(self):
         state = "revoked" if self.revoked_at else "active"
         return f"share link of {self.session_id} ({state})"
+
+
+class AmbiguousEntry(models.Model):
+    """A diary entry the export could not tie to one film: two films share its Name and Year (diary
+    rows name films only so). Counted nowhere until the member picks the film; then it becomes a
+    Watch of that film and this row goes (movies/services/placing.py)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ambiguous_entries")
+    file = models.CharField(max_length=100, help_text="The export file the row came from.")
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letterboxd_uri = models.CharField(max_length=300, blank=True, help_text="The diary entry's URI.")
+    logged_date = models.DateField(null=True, blank=True)
+    watched_date = models.DateField(null=True, blank=True)
+    rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    rewatch = models.BooleanField(default=False)
+    tags = _names()
+    review = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["watched_date", "id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.year}) on {self.watched_date}"
+
+
+class FilmList(models.Model):
+    """One of the member's lists (lists/<slug>.csv), kept as exported: its films are not looked up."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="film_lists")
+    name = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FilmListEntry(models.Model):
+    """A film on a list; `key` is its film URI as a movie's key has it (movie_key joins them)."""
+
+    film_list = models.ForeignKey(FilmList, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=600)
+
+    class Meta:
+        ordering = ["film_list", "position"]
+        indexes = [models.Index(fields=["key"], name="film_list_entry_key_idx")]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"

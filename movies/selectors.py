@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from rest_framework.renderers import JSONRenderer
 
 from movies import analytics
-from movies.models import Movie, ShareLink, Watch, WatchlistEntry
+from movies.models import AmbiguousEntry, Movie, ShareLink, Watch, WatchlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,12 @@ def session_movies(session):
 def session_watchlist(session):
     """The session's watchlist, oldest first as the statistics show it (undated entries last)."""
     return WatchlistEntry.objects.filter(session=session).order_by(F("added_on").asc(nulls_last=True), "id")
+
+
+def ambiguous_entries(session):
+    """The diary entries naming two films, oldest first, waiting for the member to place them."""
+    entries = AmbiguousEntry.objects.filter(session=session)
+    return entries.order_by(F("watched_date").asc(nulls_last=True), "id")
 
 
 def movies_summary(session):

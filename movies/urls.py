@@ -4,6 +4,7 @@ list, and the verification reads. Mounted under /api/ by config/urls.py."""
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from movies.api.ambiguous import AmbiguousEntriesView, AmbiguousEntryView
 from movies.api.comparing import CompareView
 from movies.api.sharing import (
     SharedMoviesViewSet,
@@ -35,13 +36,26 @@ router.register(r"shared/(?P<token>[^/.]+)/movies", SharedMoviesViewSet, basenam
 SHARED = r"^shared/(?P<token>[^/]+)"
 # Refused under a token whatever the method: the writes, the exports (reviews are not shared) and the
 # matches to correct. Any other path under it: 405 for a write, 404 for a read.
-REFUSED_UNDER_TOKEN = r"(?:export|import|matches|reenrich|share|compare/[^/]+|movies/[^/]+(?:/match)?)"
+REFUSED_UNDER_TOKEN = (
+    r"(?:export|import|matches|ambiguous-entries(?:/[0-9]+)?|reenrich|share|compare/[^/]+"
+    r"|movies/[^/]+(?:/match)?)"
+)
 
 urlpatterns = [
     re_path(r"^upload/?$", UploadView.as_view(), name="upload"),
     re_path(r"^session/(?P<session_id>[^/]+)/share/?$", ShareLinkView.as_view(), name="session-share"),
     re_path(
         r"^session/(?P<session_id>[^/]+)/compare/(?P<token>[^/]+)/?$", CompareView.as_view(), name="compare"
+    ),
+    re_path(
+        r"^session/(?P<session_id>[^/]+)/ambiguous-entries/?$",
+        AmbiguousEntriesView.as_view(),
+        name="session-ambiguous-entries",
+    ),
+    re_path(
+        r"^session/(?P<session_id>[^/]+)/ambiguous-entries/(?P<entry_id>[0-9]+)/?$",
+        AmbiguousEntryView.as_view(),
+        name="session-ambiguous-entry",
     ),
     *router.urls,
     re_path(rf"{SHARED}/{REFUSED_UNDER_TOKEN}/?$", SharedRefusedView.as_view(), name="shared-refused"),

@@ -4,7 +4,7 @@ Every function takes a Scope (scope.py: all time or one year, optionally one rel
 returns plain data, ready to be cached and serialized. Nothing loops over movies in Python.
 """
 
-from movies.analytics import catalog, diary, overview, ratings, rhythm
+from movies.analytics import catalog, diary, overview, pro, ratings, rhythm
 from movies.analytics.progress import enrichment_stats
 from movies.analytics.scope import Scope, materialized
 
@@ -60,4 +60,10 @@ def _sections(scope, previous_year):
         "release_lag": catalog.release_lag(scope),
         "tags": diary.tags(scope),
         "watchlist": diary.watchlist(scope),
+        # Issue 24: the rest of what Letterboxd Pro shows.
+        "highest_rated": pro.highest_rated(scope),
+        "top_films": pro.top_films(scope),
+        "released_in_year": pro.released_in_year(scope),
+        "films_per_week": pro.films_per_week(scope),
+        "lists": pro.lists(scope),
     }

@@ -1,7 +1,7 @@
 """Headline figures: totals, new-to-me against rewatches, the change on the year before, milestones,
 what the figures are based on, and the years with data."""
 
-from movies.analytics.scope import MOVIE, WATCH, Scope, number, one, rows, share
+from movies.analytics.scope import LIKED_ONLY, MOVIE, WATCH, Scope, number, one, rows, share
 
 # The numbered viewings worth a milestone: these, then every thousandth.
 MILESTONES = [50, 100, 250, 500]
@@ -28,15 +28,24 @@ def years(session_id):
 
 
 def headline_and_totals(scope):
-    """The headline (viewings, films, hours, reviews, likes, ratings, first viewings against
-    rewatches), and the original `totals` (whose rewatches are the flagged ones), in one query."""
+    """The headline and the original `totals`, in one query. The counting rules (README, "How the
+    figures are counted"): viewings are diary entries (for a year, those dated in it); films marked
+    watched without a diary entry are counted apart (`watched_without_diary`) and, like the
+    original `totals.viewings`, once each in hours. New to me and rewatches split the diary
+    entries. The average rating is of each film's current rating for all time; for a year, of the
+    ratings given on that year's diary entries (the film's current one where an entry has none).
+    `totals` keeps its original rules: rewatches are the flagged ones, viewings include the films
+    marked watched only, the average is of current ratings."""
     row = one(
         scope,
         """
-        SELECT count(v.movie_id) AS viewings,
-               count(v.movie_id) FILTER (WHERE v.is_rewatch) AS rewatches,
+        SELECT count(v.movie_id) AS all_viewings,
+               count(v.id) AS viewings,
+               count(v.movie_id) FILTER (WHERE v.id IS NULL) AS watched_without_diary,
+               count(v.id) FILTER (WHERE v.is_rewatch) AS rewatches,
                count(v.movie_id) FILTER (WHERE v.flagged) AS flagged_rewatches,
                count(v.movie_id) FILTER (WHERE v.reviewed) AS reviews,
+               avg(coalesce(v.rating, f.rating)) FILTER (WHERE v.id IS NOT NULL) AS diary_average_rating,
                coalesce(sum(f.runtime), 0) AS minutes,
                film.films, film.enriched_films, film.likes, film.rated_films, film.average_rating
         FROM (SELECT count(*) AS films,
@@ -49,15 +58,16 @@ def headline_and_totals(scope):
     )
     new_to_me = row["viewings"] - row["rewatches"]
     hours = number(row["minutes"] / 60, 1)
-    average_rating = number(row["average_rating"])
+    film_average = number(row["average_rating"])
     headline = {
         "viewings": row["viewings"],
+        "watched_without_diary": row["watched_without_diary"],
         "films": row["films"],
         "hours": hours,
         "reviews": row["reviews"],
         "likes": row["likes"],
         "rated_films": row["rated_films"],
-        "average_rating": average_rating,
+        "average_rating": film_average if scope.year is None else number(row["diary_average_rating"]),
         "new_to_me": new_to_me,
         "rewatches": row["rewatches"],
         "new_to_me_share": share(new_to_me, row["viewings"]),
@@ -66,9 +76,9 @@ def headline_and_totals(scope):
         "films": row["films"],
         "enriched_films": row["enriched_films"],
         "rated_films": row["rated_films"],
-        "average_rating": average_rating,
+        "average_rating": film_average,
         "liked_films": row["likes"],
-        "viewings": row["viewings"],
+        "viewings": row["all_viewings"],
         "rewatches": row["flagged_rewatches"],
         "hours_watched": hours,
     }
@@ -89,8 +99,9 @@ def change(current, previous):
 
 
 def coverage(scope):
-    """What the figures rest on: films with and without TMDB data, TV entries kept apart, undated
-    films (in all-time figures only), and per TMDB-based section how many films carry its data."""
+    """What the figures rest on: films with and without TMDB data, TV entries and films only liked
+    kept apart, undated films (in all-time figures only), and per TMDB-based section how many films
+    carry its data."""
     row = one(
         scope,
         f"""
@@ -107,6 +118,10 @@ def coverage(scope):
                       SELECT 1 FROM {WATCH} w WHERE w.movie_id = m.id AND w.watched_date IS NOT NULL
                   )
                ) AS undated_films,
+               (SELECT count(*) FROM {MOVIE} m
+                WHERE {scope.movie_conditions()} AND m.enrichment_status <> %(tv)s
+                  AND {LIKED_ONLY.format(m="m")}
+               ) AS liked_only_films,
                count(*) FILTER (WHERE cardinality(genres) > 0) AS genres,
                count(*) FILTER (WHERE cardinality(directors) > 0) AS directors,
                count(*) FILTER (WHERE cardinality("cast") > 0) AS actors,
@@ -122,7 +137,7 @@ def coverage(scope):
         FROM films
         """,
     )
-    counts = ["films", "tmdb_films", "films_without_tmdb", "tv_entries", "undated_films"]
+    counts = ["films", "tmdb_films", "films_without_tmdb", "tv_entries", "undated_films", "liked_only_films"]
     return {name: row.pop(name) for name in counts}, row
 
 

@@ -3,13 +3,16 @@
 Every statistics query starts with the same common table expressions, so that every section
 counts the same things:
 
-- ``films``: the session's films in scope. TV entries (status ``tv``) are never films. For a
-  year, a film is in scope when it has a diary entry dated that year.
+- ``films``: the session's films in scope: the films watched, as Letterboxd counts them (its
+  watched.csv holds every film rated or logged). TV entries (status ``tv``) are never films, nor
+  films only liked (in likes/films.csv, never marked watched, rated or logged: ``LIKED_ONLY``).
+  For a year, a film is in scope when it has a diary entry dated that year.
 - ``films`` carries ``reviewed`` (the film has a review) instead of the review's text.
 - ``diary``: every diary entry of those films, with ``is_rewatch``: flagged by Letterboxd, *or*
   the film has an earlier entry (undated entries sort after dated ones).
 - ``viewings``: the viewings in scope. For a year, its dated diary entries. For all time, every
-  diary entry, plus one undated viewing for each film watched without a diary entry.
+  diary entry, plus one undated viewing (``id`` null) for each film watched without a diary entry:
+  the headline counts diary entries as viewings and those films apart.
 
 A query on its own defines them as common table expressions (PostgreSQL evaluates only those it
 uses); the queries of one whole answer share them as temporary tables (``materialized``).
@@ -27,13 +30,19 @@ MOVIE = Movie._meta.db_table
 WATCH = Watch._meta.db_table
 ENRICHED = Movie.EnrichmentStatus.ENRICHED
 TV = Movie.EnrichmentStatus.TV
+# A film Letterboxd does not count as watched: only liked (likes/films.csv), never marked watched,
+# rated or logged. Letterboxd's profile counts watched.csv, which holds every rated or logged film.
+LIKED_ONLY = (
+    "({m}.liked AND {m}.rating IS NULL AND {m}.marked_watched_on IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM " + WATCH + " lw WHERE lw.movie_id = {m}.id))"
+)
 # What the statistics read of a movie: not its review's text, nor what only the movie list shows.
 # Fixed-size columns first, arrays last: a query reading only the first ones skips the arrays.
 FILM_COLUMNS = ", ".join(
     f"m.{connection.ops.quote_name(name)}"
     for name in [
         "id", "year", "rating", "liked", "rewatch", "tmdb_id", "runtime", "popularity", "vote_average",
-        "vote_count", "release_date", "enrichment_status", "original_language", "title",
+        "vote_count", "release_date", "enrichment_status", "original_language", "title", "poster_path",
         "original_language_name", "tags", "genres", "directors", "cast", "writers", "cinematographers",
         "composers", "director_genders", "production_countries",
     ]
@@ -82,6 +91,7 @@ class Scope:
         films = f"""
             SELECT {FILM_COLUMNS}, m.review <> '' AS reviewed FROM {MOVIE} m
             WHERE {self.movie_conditions()} AND m.enrichment_status <> %(tv)s
+              AND NOT {LIKED_ONLY.format(m="m")}
         """
         diary = f"""
             SELECT w.id, w.movie_id, w.watched_date, w.rating, w.tags, w.review <> '' AS reviewed,

@@ -7,6 +7,13 @@ query and describe the answer (the view returns the cached data as it is).
 from rest_framework import serializers
 
 from core.query import QueryIntegerField
+from movies.api.pro_serializers import (
+    FilmsPerWeekSerializer,
+    HighestRatedSerializer,
+    ListsSerializer,
+    RankedFilmSerializer,
+    ReleasedInYearSerializer,
+)
 
 EARLIEST_YEAR = 1870  # the first films
 LATEST_YEAR = 2200
@@ -36,10 +43,10 @@ def _number(help_text=""):
 
 
 class TotalsSerializer(serializers.Serializer):
-    films = _integer("Films in scope; TV entries are never films.")
+    films = _integer("Films watched in scope; TV entries and films only liked are never films.")
     enriched_films = _integer("Of which TMDB knows.")
     rated_films = _integer()
-    average_rating = _number("Stars out of 5.")
+    average_rating = _number("Stars out of 5: the average of each film's current rating.")
     liked_films = _integer()
     viewings = _integer("Diary entries; for all time, a film with none counts once.")
     rewatches = _integer("Viewings flagged as rewatches by Letterboxd.")
@@ -123,6 +130,9 @@ class CoverageSerializer(serializers.Serializer):
     films_without_tmdb = _integer("Not found, failed or still pending: counted apart.")
     tv_entries = _integer("Entries TMDB knows as TV: never part of film statistics.")
     undated_films = _integer("Films with no dated diary entry: in all-time figures only, never in a year.")
+    liked_only_films = _integer(
+        "Films only liked (never marked watched, rated or logged): not counted as films, as on Letterboxd."
+    )
 
 
 class BasedOnSerializer(serializers.Serializer):
@@ -143,14 +153,20 @@ class BasedOnSerializer(serializers.Serializer):
 
 
 class HeadlineSerializer(serializers.Serializer):
-    viewings = _integer()
-    films = _integer("Distinct films.")
+    viewings = _integer("Diary entries (for a year, those dated in it).")
+    watched_without_diary = _integer(
+        "Films marked watched without any diary entry: counted apart from viewings (all time only)."
+    )
+    films = _integer("Distinct films watched (watched.csv, rated or logged; not films only liked).")
     hours = _number()
     reviews = _integer("Viewings with a review.")
     likes = _integer("Liked films.")
     rated_films = _integer()
-    average_rating = _number()
-    new_to_me = _integer("First viewings.")
+    average_rating = _number(
+        "All time: of each film's current rating. A year: of the ratings given on its diary entries "
+        "(an entry without one counts with the film's current rating)."
+    )
+    new_to_me = _integer("Diary entries that are first viewings.")
     rewatches = _integer("Viewings flagged as rewatches, or of a film with an earlier diary entry.")
     new_to_me_share = _number("new_to_me / viewings.")
 
@@ -323,3 +339,12 @@ class AnalyticsSerializer(serializers.Serializer):
     release_lag = ReleaseLagSerializer()
     tags = TagSerializer(many=True)
     watchlist = WatchlistSerializer(help_text="The watchlist as it is now, whatever the year.")
+    highest_rated = HighestRatedSerializer(
+        help_text="Genres, countries, languages, directors and actors ranked by your average rating."
+    )
+    top_films = RankedFilmSerializer(many=True, help_text="Your highest-rated films in scope (ten).")
+    released_in_year = ReleasedInYearSerializer(
+        allow_null=True, help_text="For a year: its films released that year; null for all time."
+    )
+    films_per_week = FilmsPerWeekSerializer()
+    lists = ListsSerializer(help_text="Your lists as they are now, whatever the year.")

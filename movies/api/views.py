@@ -38,7 +38,7 @@ from movies.api.serializers import (
     UnenrichedMovieSerializer,
 )
 from movies.card import PngUnavailable, share_card_png, share_card_svg
-from movies.csv_export import movies_csv
+from movies.csv_export import letterboxd_csv, movies_csv
 from movies.models import Movie
 from movies.services.deleting import delete_session
 from movies.services.storing import create_session_from_export
@@ -46,6 +46,7 @@ from sessions.selectors import get_live_session, get_polled_session
 from sessions.services import extend_session_expiry
 
 SESSION_NOT_FOUND = "Session not found."
+CSV_TYPE = "text/csv; charset=utf-8"
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(description="Unknown, malformed, expired or deleted session id.")
 ANY_OBJECT = OpenApiTypes.OBJECT
@@ -199,22 +200,29 @@ class SessionViewSet(SessionLookupMixin, SessionReadsViewSet):
         return Response(status=http_status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="The whole session, as JSON (importable) or CSV (one row per film)",
+        summary="The whole session, as JSON (importable), CSV (one row per film) or Letterboxd's import CSV",
         parameters=[
-            OpenApiParameter("format", str, enum=["json", "csv"], default="json", description="File type.")
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "csv", "letterboxd"],
+                default="json",
+                description="File type; letterboxd: a CSV in Letterboxd's import format (with tmdbID), "
+                "one row per diary entry, to re-import corrected matches.",
+            )
         ],
         responses={
             (200, "application/json"): SessionExportSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
-            400: OpenApiResponse(description="`format` is neither json nor csv."),
+            400: OpenApiResponse(description="`format` is not json, csv or letterboxd."),
             404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["get"], content_negotiation_class=ExportFormatNegotiation)
     def export(self, request, session_id):
         file_type = request.query_params.get("format", "json")
-        if file_type not in ("json", "csv"):
-            raise ValidationError({"format": "Must be json or csv."})
+        if file_type not in ("json", "csv", "letterboxd"):
+            raise ValidationError({"format": "Must be json, csv or letterboxd."})
         session = self.get_session()
         document = SessionExportSerializer(
             {
@@ -229,7 +237,10 @@ class SessionViewSet(SessionLookupMixin, SessionReadsViewSet):
         filename = f"letterboxd-stats-{session.pk}.{file_type}"
         if file_type == "csv":
             content = movies_csv(document["movies"], MOVIE_FIELDS)
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+            response = HttpResponse(content, content_type=CSV_TYPE)
+        elif file_type == "letterboxd":
+            filename = f"letterboxd-import-{session.pk}.csv"
+            response = HttpResponse(letterboxd_csv(document["movies"]), content_type=CSV_TYPE)
         else:
             response = Response(document)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 from django.utils import timezone
 
-from movies.models import Movie, ShareLink, Watch, WatchlistEntry
+from movies.models import AmbiguousEntry, FilmList, FilmListEntry, Movie, ShareLink, Watch, WatchlistEntry
 from sessions.models import Session
 
 CLEANUP_BATCH_SIZE = 200
@@ -59,7 +59,13 @@ def _delete_sessions(ids):
             [ids],
         )
         cursor.execute(f"DELETE FROM {movie} WHERE session_id = ANY(%s)", [ids])
-        cursor.execute(f"DELETE FROM {WatchlistEntry._meta.db_table} WHERE session_id = ANY(%s)", [ids])
+        cursor.execute(
+            f"DELETE FROM {FilmListEntry._meta.db_table} WHERE film_list_id IN"
+            f" (SELECT id FROM {FilmList._meta.db_table} WHERE session_id = ANY(%s))",
+            [ids],
+        )
+        for model in (WatchlistEntry, AmbiguousEntry, FilmList):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE session_id = ANY(%s)", [ids])
         # Its share links go with it: a token of a deleted session answers 404 as a revoked one does.
         cursor.execute(f"DELETE FROM {ShareLink._meta.db_table} WHERE session_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {session} WHERE id = ANY(%s)", [ids])

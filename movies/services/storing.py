@@ -7,7 +7,7 @@ entries), and sessions/ stays below it, the session record and the export reader
 from django.db import connection, transaction
 from django.utils import timezone
 
-from movies.models import Movie, Watch, WatchlistEntry
+from movies.models import AmbiguousEntry, FilmList, FilmListEntry, Movie, Watch, WatchlistEntry
 from sessions.export.parsing import parse_export
 from sessions.models import Session
 from sessions.services import upload_limits
@@ -33,6 +33,8 @@ def create_session_from_upload(*, files):
         )
         _store_films(session, export.films)
         _store_watchlist(session, export.watchlist)
+        _store_unplaced(session, export.unplaced)
+        _store_lists(session, export.lists)
         if export.films:
             session.status = Session.Status.ENRICHING
         else:
@@ -98,6 +100,50 @@ def _store_watchlist(session, rows):
             for row in rows
         ],
     )
+
+
+def _store_unplaced(session, unplaced):
+    """The diary entries naming two films, kept whole for the member to place."""
+    _insert_rows(
+        AmbiguousEntry,
+        [
+            {
+                "session_id": session.id,
+                "file": entry.file,
+                "title": entry.title,
+                "year": entry.year,
+                "letterboxd_uri": entry.viewing.letterboxd_uri,
+                "logged_date": entry.viewing.logged_date,
+                "watched_date": entry.viewing.watched_date,
+                "rating": entry.viewing.rating,
+                "rewatch": entry.viewing.rewatch,
+                "tags": entry.viewing.tags,
+                "review": entry.viewing.review,
+            }
+            for entry in unplaced
+        ],
+    )
+
+
+def _store_lists(session, film_lists):
+    """The member's lists and their films; each list's fields by name, as the model has them."""
+    list_fields, entry_fields = ["name", "url", "created_on"], ["position", "title", "year", "key"]
+    list_ids = _insert_rows(
+        FilmList,
+        [{"session_id": session.id} | _fields(film_list, list_fields) for film_list in film_lists],
+    )
+    _insert_rows(
+        FilmListEntry,
+        [
+            {"film_list_id": list_id} | _fields(film, entry_fields)
+            for list_id, film_list in zip(list_ids, film_lists, strict=True)
+            for film in film_list.films
+        ],
+    )
+
+
+def _fields(record, names):
+    return {name: getattr(record, name) for name in names}
 
 
 def _insert_rows(model, rows):

@@ -13,3 +13,10 @@ def stored_films(session_id):
 
 def stored_viewings(session_id):
     return sorted(Watch.objects.filter(movie__session_id=session_id).values_list(*VIEWING_FIELDS))
+
+
+def analytics_answer(client, session_id, query=""):
+    """The analytics JSON of a session (all time, or the query's year), asserting it answered 200."""
+    response = client.get(f"/api/session/{session_id}/analytics{query}")
+    assert response.status_code == 200, response.content
+    return response.json()

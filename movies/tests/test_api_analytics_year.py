@@ -55,16 +55,17 @@ def test_all_time_headline_counts_rewatches_by_earlier_entry(client, session):
 
     assert body["year"] is None and body["years"] == [2020, 2021]  # Epsilon's 2022 is TV
     assert body["headline"] == {
-        "viewings": 8,  # seven diary entries of films, and Zeta once
+        "viewings": 7,  # seven diary entries of films (Epsilon's are TV)
+        "watched_without_diary": 1,  # Zeta, marked watched only: counted apart
         "films": 5,
         "hours": 13.7,  # (120*2 + 90*2 + 150*2 + 100) / 60; Delta's runtime unknown
         "reviews": 2,  # Beta's entry, Zeta's review
         "likes": 1,
         "rated_films": 4,
         "average_rating": 3.5,  # (4.5 + 3 + 2.5 + 4) / 4
-        "new_to_me": 5,
+        "new_to_me": 4,
         "rewatches": 3,  # Alpha's and Gamma's second entries, Beta's flagged one
-        "new_to_me_share": 0.625,
+        "new_to_me_share": 0.571,  # 4 / 7
     }
     assert body["change"] is None
     assert body["coverage"] == {
@@ -73,7 +74,9 @@ def test_all_time_headline_counts_rewatches_by_earlier_entry(client, session):
         "films_without_tmdb": 1,
         "tv_entries": 1,
         "undated_films": 1,
+        "liked_only_films": 0,
     }
+    # The original totals keep their rule: Zeta marked watched counts once as a viewing.
     assert body["totals"]["films"] == 5 and body["totals"]["viewings"] == 8  # Epsilon left out
 
 
@@ -195,6 +198,7 @@ def test_2020(client, session):
     assert body["year"] == 2020 and body["years"] == [2020, 2021]
     assert body["headline"] == {
         "viewings": 2,
+        "watched_without_diary": 0,
         "films": 2,
         "hours": 3.5,
         "reviews": 1,
@@ -219,6 +223,7 @@ def test_2020(client, session):
         "films_without_tmdb": 0,
         "tv_entries": 0,
         "undated_films": 1,  # Zeta, in all-time figures only
+        "liked_only_films": 0,
     }
     assert body["milestones"] == {
         "first": viewing(1, "2020-12-30", "Alpha", 2019),
@@ -272,12 +277,13 @@ def test_2021(client, session):
 
     assert body["headline"] == {
         "viewings": 5,
+        "watched_without_diary": 0,  # never in a year
         "films": 4,
         "hours": 8.5,  # (120 + 90 + 150*2) / 60
         "reviews": 0,
         "likes": 1,
         "rated_films": 3,
-        "average_rating": 3.33,  # (4.5 + 3 + 2.5) / 3
+        "average_rating": 3.33,  # (4.5 + 3 + 2.5) / 3: the entries carry none, so the films' ratings
         "new_to_me": 2,  # Gamma's first entry and Delta
         "rewatches": 3,
         "new_to_me_share": 0.4,
@@ -295,6 +301,7 @@ def test_2021(client, session):
         "films_without_tmdb": 1,  # Delta
         "tv_entries": 1,  # Epsilon, kept apart
         "undated_films": 1,
+        "liked_only_films": 0,
     }
     assert body["milestones"] == {
         "first": viewing(1, "2021-01-01", "Beta", 2020),
@@ -388,7 +395,7 @@ def test_the_number_of_queries_of_a_year_does_not_grow_with_the_movies(
         WatchFactory(movie=movie, watched_date=date(2021, 1 + n % 12, 1))
         WatchFactory(movie=movie, watched_date=date(2020, 1 + n % 12, 1))
 
-    with django_assert_num_queries(31):  # the session, then one query per group of figures
+    with django_assert_num_queries(37):  # the session, one per group of figures (6 of issue 24)
         body = analytics_of(client, session, "?year=2021")
 
     assert body["headline"]["films"] == count

@@ -82,7 +82,7 @@ def test_json_is_the_default_format(client, session):
 def test_an_unknown_format_gets_400(client, session):
     response = client.get(f"/api/session/{session.pk}/export?format=xml")
     assert response.status_code == 400
-    assert response.json()["detail"] == "format: Must be json or csv."
+    assert response.json()["detail"] == "format: Must be json, csv or letterboxd."
 
 
 def test_csv_export_has_one_row_per_film(client, session):

@@ -59,11 +59,24 @@ class FilmRecord:
 
 
 @dataclass
+class UnplacedViewing:
+    """A diary entry naming several films (same Name and Year): kept for the member to place."""
+
+    file: str
+    title: str
+    year: int | None
+    viewing: Viewing
+
+
+@dataclass
 class ParsedExport:
     films: list[FilmRecord]
     metadata: dict
     # watchlist.csv rows (title, year, uri, date added): stored for statistics, never enriched.
     watchlist: list[Row] = field(default_factory=list)
+    unplaced: list[UnplacedViewing] = field(default_factory=list)
+    # lists/*.csv: sessions.export.lists.FilmList, each with its films' keys.
+    lists: list = field(default_factory=list)
 
 
 def film_key(uri):
@@ -97,6 +110,7 @@ class FilmMerger:
         self.by_name_year = defaultdict(list)
         self.viewings_by_uri = {}
         self.ambiguous = []
+        self.unplaced = []
 
     def film_for(self, row):
         """The film a watched/ratings/likes row names, by its URI (or Name+Year when it has none)."""
@@ -148,8 +162,6 @@ class FilmMerger:
 
     def add_diary_entry(self, row, file_name):
         film = self.film_by_name_year(row, file_name)
-        if film is None:
-            return
         viewing = Viewing(
             letterboxd_uri=row.uri,
             logged_date=row.date,
@@ -158,7 +170,11 @@ class FilmMerger:
             rewatch=row.rewatch,
             tags=row.tags,
         )
-        film.viewings.append(viewing)
+        if film is None:
+            # Not dropped: kept whole (its review joins it below) for the member to tie to a film.
+            self.unplaced.append(UnplacedViewing(file_name, row.title, row.year, viewing))
+        else:
+            film.viewings.append(viewing)
         if row.uri:
             self.viewings_by_uri[row.uri] = (film, viewing)
 
@@ -167,6 +183,8 @@ class FilmMerger:
         film, viewing = self.viewings_by_uri.get(row.uri, (None, None)) if row.uri else (None, None)
         if viewing is not None:
             viewing.review = row.review
+            if film is None:
+                return  # the review of an unplaced diary entry: it travels with the entry
         else:
             film = self.film_by_name_year(row, file_name)
             if film is None:

@@ -111,14 +111,23 @@ class ExportReader:
 
     def rows(self, source):
         """Yield each data row of one CSV as a dict by lower-case column name."""
+        records = self.records(source)
+        columns = self._columns(source, next(records, None))
+        for values in records:
+            yield {name: values[index] if index < len(values) else "" for name, index in columns.items()}
+
+    def records(self, source):
+        """Yield each record of one CSV as a list of values, blank lines left out, each counted
+        against the row limit (the first, the header, is not)."""
         reader = LimitedReader(source.open(), self.budget, source.name)
         # strict: a quote left open is an error, not a field that swallows the rest of the file.
         text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8-sig", newline="")
         records = csv.reader(text, strict=True)
         rows, next_record_line = 0, 1  # where a broken record began, for the error message
         try:
-            columns = self._columns(source, next(records, None))
+            header = next(records, None)
             next_record_line = records.line_num + 1
+            yield header
             for values in records:
                 next_record_line = records.line_num + 1
                 if not values:
@@ -129,7 +138,7 @@ class ExportReader:
                     raise UploadTooLarge(
                         f"The export has more than {self.limits.max_rows:,} rows, the limit."
                     )
-                yield {name: values[index] if index < len(values) else "" for name, index in columns.items()}
+                yield values
         except UnicodeDecodeError as error:
             raise UploadError(f"{source.name} is not UTF-8 text: {error.reason} in its bytes.") from None
         except csv.Error as error:

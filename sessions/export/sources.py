@@ -5,6 +5,7 @@ import zipfile
 import zlib
 from pathlib import PurePosixPath
 
+from sessions.export.lists import is_list_path
 from sessions.export.reading import (
     DIARY,
     LIKES,
@@ -113,6 +114,11 @@ def _zip_sources(upload, limits, metadata):
     for path in REQUIRED_COLUMNS:
         info = by_name.get(root + path)
         if info is not None:
+            sources[path] = CsvSource(path, path, _member_opener(archive, info, upload.name))
+    # The member's lists: one file each, read by sessions/export/lists.py.
+    for name, info in by_name.items():
+        path = name[len(root) :] if name.startswith(root) else None
+        if path and is_list_path(path):
             sources[path] = CsvSource(path, path, _member_opener(archive, info, upload.name))
     read = {root + path for path in sources}
     metadata["ignored_files"] += [

@@ -63,6 +63,8 @@ class ExportFilm:
     watched_on: str = "2023-03-04"
     rating: str = ""
     liked: bool = False
+    # A film only liked is in likes/films.csv but not in watched.csv.
+    in_watched: bool = True
 
 
 @dataclass
@@ -107,6 +109,8 @@ class LetterboxdExport:
     bom: bool = False
     # Older exports have no Rewatch column.
     with_rewatch: bool = True
+    # lists/<slug>.csv: list name to its films, in order.
+    lists: dict = field(default_factory=dict)
 
     def film(self, **fields):
         film = ExportFilmFactory(**fields)
@@ -121,6 +125,7 @@ class LetterboxdExport:
     def files(self):
         """Every file of the export by its path, as bytes."""
         films = self.films
+        watched = [film for film in films if film.in_watched]
         diary_header = [name for name in DIARY_HEADER if self.with_rewatch or name != "Rewatch"]
         review_header = [name for name in REVIEW_HEADER if self.with_rewatch or name != "Rewatch"]
         reviewed = [entry for entry in self.diary if entry.review]
@@ -132,7 +137,7 @@ class LetterboxdExport:
                 ["Date Joined", "Username", "Given Name", "Family Name", "Email Address", "Bio"],
                 [["2019-03-11", "someone", "Private", "Person", PROFILE_EMAIL, "Line one\nline two"]],
             ),
-            "watched.csv": self._csv(FILM_HEADER, [self._film_row(film) for film in films]),
+            "watched.csv": self._csv(FILM_HEADER, [self._film_row(film) for film in watched]),
             "ratings.csv": self._csv(
                 [*FILM_HEADER, "Rating"],
                 [[*self._film_row(film), film.rating] for film in films if film.rating],
@@ -154,6 +159,10 @@ class LetterboxdExport:
                 ["Date", "Name", "Tags", "URL"], [["2023-01-01", "Faves", "", ""]]
             ),
             "deleted/lists/old.csv": self._csv(FILM_HEADER, decoy_films),
+            **{
+                f"lists/{name.lower().replace(' ', '-')}.csv": self._list(name, films)
+                for name, films in self.lists.items()
+            },
         }
 
     def zip_bytes(self, top_folder="", extra=None):
@@ -171,6 +180,23 @@ class LetterboxdExport:
         """Loose CSVs as a browser sends them: base names only, so likes/films.csv arrives as films.csv."""
         files = self.files()
         return [SimpleUploadedFile(LOOSE_NAMES[path], files[path], content_type="text/csv") for path in paths]
+
+    def _list(self, name, films):
+        """A list file as Letterboxd writes it: a preamble, the list's own row, then its films."""
+        preamble = self._csv(
+            ["Date", "Name", "Tags", "URL", "Description"], [["2022-06-04", name, "", "", "Mine"]]
+        )
+        entries = self._csv(
+            ["Position", "Name", "Year", "URL", "Description"],
+            [[str(number), film.name, film.year, film.uri, ""] for number, film in enumerate(films, start=1)],
+        )
+        return (
+            b"Letterboxd list export v7"
+            + self.line_ending.encode()
+            + preamble
+            + self.line_ending.encode()
+            + entries
+        )
 
     def _csv(self, header, rows):
         buffer = io.StringIO(newline="")

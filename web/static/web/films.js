@@ -2,8 +2,7 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, postersOn, reviewBelow, showError, tmdbLink, viewer } from "./page.js";
-import { initial } from "./text.js";
+import { api, getJson, poster, reviewBelow, showError, tmdbLink, viewer } from "./page.js";
 
 const LOW_CONFIDENCE = reviewBelow; // the API's review threshold (GET …/matches), from the server
 const filters = $("film-filters");
@@ -57,26 +56,6 @@ export async function load() {
   $("page-info").textContent = answer.pages ? `Page ${answer.page} of ${answer.pages}` : "";
   $("page-prev").disabled = answer.page <= 1;
   $("page-next").disabled = answer.page >= answer.pages;
-}
-
-function poster(film) {
-  if (postersOn && film.poster_path) {
-    const image = el("img", "poster");
-    image.loading = "lazy";
-    image.alt = "";
-    image.width = 46;
-    image.height = 69;
-    image.src = `https://image.tmdb.org/t/p/w92${film.poster_path}`;
-    image.addEventListener("error", () => image.replaceWith(noPoster(film)));
-    return image;
-  }
-  return noPoster(film);
-}
-
-function noPoster(film) {
-  const box = el("span", "poster none", initial(film.title));
-  box.setAttribute("aria-hidden", "true");
-  return box;
 }
 
 // What is worth knowing about how the film was matched, as short badges.

@@ -2,6 +2,7 @@
 // #app, and small helpers of its markup (the DOM helpers themselves are dom.js's).
 
 import { $, el } from "./dom.js";
+import { initial } from "./text.js";
 
 const app = $("app");
 export const id = app.dataset.session;
@@ -71,3 +72,24 @@ export function tmdbLink(tmdbId, text, kind) {
 
 export const titleYear = (film) => `${film.title}${film.year ? ` (${film.year})` : ""}`;
 export const finished = (status) => status === "completed" || status === "failed";
+
+// A film's TMDB poster when TMDB is real, else (or when it fails to load) its initial in a box.
+export function poster(film) {
+  if (postersOn && film.poster_path) {
+    const image = el("img", "poster");
+    image.loading = "lazy";
+    image.alt = "";
+    image.width = 46;
+    image.height = 69;
+    image.src = `https://image.tmdb.org/t/p/w92${film.poster_path}`;
+    image.addEventListener("error", () => image.replaceWith(noPoster(film)));
+    return image;
+  }
+  return noPoster(film);
+}
+
+function noPoster(film) {
+  const box = el("span", "poster none", initial(film.title));
+  box.setAttribute("aria-hidden", "true");
+  return box;
+}

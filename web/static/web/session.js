@@ -4,6 +4,7 @@
 import { format as fmt } from "./charts.js";
 import { $ } from "./dom.js";
 import * as Films from "./films.js";
+import * as LeftOut from "./leftout.js";
 import * as Matches from "./matches.js";
 import "./share.js"; // the share panel, or "compare with mine" on a share link's page
 import { api, finished, getJson, Gone, held, holdReads, resumeReads, showError, viewer } from "./page.js";
@@ -101,13 +102,19 @@ async function loadAnalytics() {
   showCard(query);
 }
 
+// The card's picture is read again whenever the figures were (the same address would not be):
+// `v` names the reading, which the server ignores. Downloads keep the plain address, and a name.
 function showCard(query) {
   const image = $("card-image");
-  const src = `${api}/card.svg${query}`;
+  const version = `v=${encodeURIComponent(state.analyticsFor || "0")}`;
+  const src = `${api}/card.svg${query}${query ? "&" : "?"}${version}`;
   if (image.getAttribute("src") !== src) image.src = src;
   image.alt = `Share card: your ${state.year || "all-time"} films in figures`;
-  $("card-svg").href = src;
+  const name = `letterboxd-stats-${state.year || "all-time"}`;
+  $("card-svg").href = `${api}/card.svg${query}`;
+  $("card-svg").setAttribute("download", `${name}.svg`);
   $("card-png").href = `${api}/card.png${query}`;
+  $("card-png").setAttribute("download", `${name}.png`);
   $("card").hidden = false;
 }
 
@@ -148,6 +155,17 @@ document.addEventListener("match-corrected", async () => {
   }
 });
 
+// A diary entry tied to its film is counted from now on: the figures, the films and the list move.
+document.addEventListener("entry-placed", async () => {
+  try {
+    await loadAnalytics();
+    Films.load();
+    await LeftOut.load();
+  } catch (error) {
+    showError(error);
+  }
+});
+
 // --- delete (the owner's page only) ------------------------------------------------
 function wireDelete() {
   const confirmBox = $("delete-confirm");
@@ -180,3 +198,4 @@ function wireDelete() {
 if (!viewer) wireDelete();
 poll();
 Films.load();
+if (!viewer) LeftOut.load().catch(showError); // a share link ties no entry

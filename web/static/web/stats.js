@@ -4,6 +4,7 @@
 import * as Charts from "./charts.js";
 import { $, el } from "./dom.js";
 import { diaryDaysUrl, getJson, showError, tile, titleYear, tmdbLink } from "./page.js";
+import * as Pro from "./pro.js";
 
 const fmt = Charts.format;
 
@@ -49,28 +50,56 @@ function changeNote(change, key, year, show) {
   return `${sign}${show(Math.abs(row.difference))} vs ${year - 1}`;
 }
 
+// The rules a member could read differently, said beside the figures (README, "How the figures are counted").
+function countingRules(a, year) {
+  const h = a.headline;
+  const rules = [
+    "Films: the films you marked watched, rated or logged, as your Letterboxd profile counts them (watched.csv)."
+      + (a.coverage.liked_only_films ? ` ${plural(a.coverage.liked_only_films, "film")} only liked, never marked watched, ${a.coverage.liked_only_films === 1 ? "is" : "are"} not counted.` : ""),
+    year
+      ? `Viewings: your diary entries dated ${year}.`
+      : "Viewings: your diary entries."
+        + (h.watched_without_diary ? ` ${plural(h.watched_without_diary, "film")} marked watched without a diary entry ${h.watched_without_diary === 1 ? "is" : "are"} counted apart (in hours, once each).` : ""),
+    "New to me and rewatches split the viewings: a rewatch is flagged so on Letterboxd, or follows an earlier diary entry of the film.",
+    year
+      ? `Average rating: of the ratings you gave on your ${year} diary entries (an entry without one counts with the film's rating now).`
+      : "Average rating: of each film's rating now (ratings.csv), as on your profile.",
+    "Hours: TMDB's runtime of the film, for each viewing.",
+  ];
+  const list = $("counting-rules");
+  list.replaceChildren(...rules.map((rule) => el("li", "", rule)));
+}
+
 function renderHeadline(a, year, running) {
   const h = a.headline;
   const list = $("totals");
   list.replaceChildren();
   const count = (value) => fmt(Math.round(value));
+  const points = (v) => `${Math.round(v * 100)} pts`;
   tile(list, "films", fmt(h.films), changeNote(a.change, "films", year, count));
-  tile(list, "viewings", fmt(h.viewings), changeNote(a.change, "viewings", year, count));
-  tile(list, "new to me", fmt(h.new_to_me), changeNote(a.change, "new_to_me_share", year, (v) => `${Math.round(v * 100)} pts`));
+  tile(list, "viewings", fmt(h.viewings), changeNote(a.change, "viewings", year, count)
+    || (h.watched_without_diary ? `+ ${plural(h.watched_without_diary, "film")} without a diary entry` : ""));
+  // A count, so its note is its share of the viewings (and that share's change, in points).
+  const shareNote = given(h.new_to_me_share) ? `${percent(h.new_to_me_share)} of viewings` : "";
+  const shareChange = changeNote(a.change, "new_to_me_share", year, points);
+  tile(list, "new to me", fmt(h.new_to_me), [shareNote, shareChange].filter(Boolean).join(", "));
   tile(list, "rewatches", fmt(h.rewatches));
   // Hours add up TMDB runtimes: while films are still looked up, the figure is only a start.
   const hoursNote = running ? "from TMDB, so far" : changeNote(a.change, "hours", year, count);
   tile(list, "hours", fmt(Math.round(h.hours || 0)), hoursNote);
-  tile(list, "average rating", stars(h.average_rating), changeNote(a.change, "average_rating", year, (v) => v.toFixed(2)));
+  tile(list, "average rating", stars(h.average_rating),
+    changeNote(a.change, "average_rating", year, (v) => v.toFixed(2)) || (year ? `given in ${year}` : "of your ratings now"));
   tile(list, "rated", fmt(h.rated_films));
   tile(list, "liked", fmt(h.likes));
   tile(list, "reviews", fmt(h.reviews));
+  countingRules(a, year);
 
   const c = a.coverage;
   const notes = [];
   if (c.tv_entries) {
     notes.push(`${plural(c.tv_entries, "TV entry", "TV entries")}, not counted as ${c.tv_entries === 1 ? "a film" : "films"}`);
   }
+  if (c.liked_only_films) notes.push(`${plural(c.liked_only_films, "film")} only liked, not counted as watched`);
   if (c.films_without_tmdb) notes.push(`${plural(c.films_without_tmdb, "film")} without TMDB data${running ? " so far" : ""}`);
   if (c.undated_films && !year) notes.push(`${plural(c.undated_films, "film")} only marked watched, in all-time figures only`);
   $("coverage").textContent = notes.join(" · ");
@@ -226,6 +255,7 @@ export function render(a, running) {
   filmList($("list-most-popular"), a.most_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
   filmList($("list-least-popular"), a.least_popular, (film) => (film.rating ? `you: ${film.rating}★` : ""));
   renderWatchlist(a.watchlist);
+  Pro.render(a, languageName);
   loadCalendar(year);
 }
 
