@@ -10,23 +10,17 @@ from enrichment.standin.catalog import letterboxd_row
 from enrichment.standin.server import DEFAULT_API_KEY, FakeTmdb, make_server
 from enrichment.tmdb import ratelimit
 
-# This suite's ports. Another copy of the suite may run at the same time on this machine, so a
-# stand-in takes the first free one.
-STAND_IN_PORTS = range(8720, 8730)
-
 
 def serve(fake, port=None):
-    """Serve ``fake`` from a thread on ``port``, or on the first free port of STAND_IN_PORTS."""
-    for candidate in [port] if port else STAND_IN_PORTS:
-        try:
-            server = make_server(fake, port=candidate)
-        except OSError:
-            if port:
-                raise
-            continue
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
-    raise OSError(f"no free port in {STAND_IN_PORTS}")
+    """Serve ``fake`` from a thread on ``port``, or on a free port the system picks.
+
+    Not a fixed range: another copy of the suite may run at the same time on this machine, and a
+    port freed by one test's stand-in must not be taken by the next one's, since a client's kept-alive
+    connection to the old port would still be answered by the old stand-in's handler thread.
+    """
+    server = make_server(fake, port=port or 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def base_url(server):
