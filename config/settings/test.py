@@ -12,6 +12,8 @@ for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
 from config.settings.base import *  # noqa: E402,F403
 
 SECURE_SSL_REDIRECT = False
+# The API as production serves it (JSON only), whatever DEBUG a developer's .env sets.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests address a local TMDB stand-in; nothing here leaves the machine.
 TMDB_API_BASE_URL = os.environ.get("TEST_TMDB_API_BASE_URL", "http://127.0.0.1:1/3")

@@ -36,7 +36,7 @@ def replay(requests_and_answers):
         path = url.path.removeprefix("/3")
         for recorded in requests_and_answers:
             if recorded["path"] == path and recorded["params"] == params:
-                return 200, {}, json.dumps(recorded["answer"])
+                return 200, {"Content-Type": "application/json;charset=utf-8"}, json.dumps(recorded["answer"])
         raise AssertionError(f"unexpected TMDB request {path} {params}")
 
     return answer

@@ -41,10 +41,19 @@ class PageRecord:
     """Every request a page sent and every console error or uncaught exception it had."""
 
     def __init__(self, page):
-        self.requests, self.errors = [], []
-        page.on("request", lambda request: self.requests.append(request.url))
+        self.requests, self.methods, self.errors = [], [], []
+        page.on("request", self._sent)
         page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _sent(self, request):
+        self.requests.append(request.url)
+        self.methods.append(request.method)
+
+    def sent_after(self, method, url):
+        """The URLs requested after the first `method` request of `url`."""
+        first = next(i for i, sent in enumerate(zip(self.methods, self.requests)) if sent == (method, url))
+        return self.requests[first + 1 :]
 
     def hosts(self):
         return {urlsplit(url).netloc for url in self.requests if urlsplit(url).scheme in ("http", "https")}

@@ -37,7 +37,7 @@ def test_reads_pending_or_due_while_the_delete_is_answered_are_not_sent(page, li
     page.wait_for_url(re.compile(r"/\?deleted=1$"))
 
     assert not Session.objects.filter(pk=session.pk).exists()
-    sent_after_delete = page.record.requests[page.record.requests.index(api) + 1 :]
+    sent_after_delete = page.record.sent_after("DELETE", api)
     assert [url for url in sent_after_delete if url.startswith(api)] == []
     assert page.record.errors == []
 

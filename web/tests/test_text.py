@@ -38,8 +38,11 @@ def test_a_poster_placeholder_shows_a_whole_first_character():
     assert all(is_whole(letter) for letter in shown)
 
 
-def test_the_film_list_takes_its_placeholder_letter_from_the_helper():
-    films_js = (TEXT_JS.parent / "films.js").read_text()
+def test_the_poster_placeholder_takes_its_letter_from_the_helper():
+    scripts = {path.name: path.read_text() for path in TEXT_JS.parent.glob("*.js")}
+    placeholder_builders = [name for name, source in scripts.items() if '"poster none"' in source]
 
-    assert 'import { initial } from "./text.js";' in films_js
-    assert "charAt(" not in films_js
+    assert placeholder_builders, "no script builds the poster placeholder"
+    for name in placeholder_builders:
+        assert 'import { initial } from "./text.js";' in scripts[name], name
+    assert not [name for name, source in scripts.items() if "charAt(" in source and name != "text.js"]

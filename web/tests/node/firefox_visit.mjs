@@ -73,7 +73,7 @@ async function visit(page) {
     await page.select("#year-select", "2022");
     seen.yearAnswer = (await answer).status();
     seen.cardSrc = await until(page, "the card of 2022", () => document.querySelector("#card-image").src,
-      (src) => src.endsWith("?year=2022"));
+      (src) => new URL(src).searchParams.get("year") === "2022");
     seen.cardWidth = await until(page, "the card picture", () => {
       const image = document.querySelector("#card-image");
       return image.complete ? image.naturalWidth : -1;
