@@ -52,8 +52,8 @@ class PageRecord:
 
     def sent_after(self, method, url):
         """The URLs requested after the first `method` request of `url`."""
-        first = next(i for i, sent in enumerate(zip(self.methods, self.requests)) if sent == (method, url))
-        return self.requests[first + 1 :]
+        sent = list(zip(self.methods, self.requests, strict=True))
+        return self.requests[sent.index((method, url)) + 1 :]
 
     def hosts(self):
         return {urlsplit(url).netloc for url in self.requests if urlsplit(url).scheme in ("http", "https")}
