@@ -6,7 +6,7 @@ from celery import Celery
 from celery.schedules import crontab
 from kombu import Queue
 
-from enrichment.task_names import ENRICH_MOVIE, RECONCILE_SESSIONS
+from enrichment.task_names import ENRICH_MOVIE, RECONCILE_SESSIONS, USE_IDLE_BUDGET
 from movies.task_names import DELETE_EXPIRED_SESSIONS
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -37,5 +37,14 @@ app.conf.beat_schedule = {
     "reconcile-enrichment": {
         "task": RECONCILE_SESSIONS,
         "schedule": 15.0,
+    },
+    # Watchlists and cache refreshes with the TMDB budget no session wants
+    # (enrichment/queueing/idle.py): a pass looks for idle work this often (IDLE_BEAT_SECONDS), on
+    # the control queue; it returns at once while any session is enriching. Expires: passes the
+    # beat sent while workers were busy are dropped, not run in a heap.
+    "use-idle-budget": {
+        "task": USE_IDLE_BUDGET,
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
     },
 }

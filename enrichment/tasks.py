@@ -9,9 +9,15 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from enrichment.queueing import recovery, scheduling
+from enrichment.queueing import idle, recovery, scheduling
 from enrichment.services import enriching
-from enrichment.task_names import CONTINUE_ENRICHMENT, ENRICH_MOVIE, RECONCILE_SESSIONS, START_ENRICHMENT
+from enrichment.task_names import (
+    CONTINUE_ENRICHMENT,
+    ENRICH_MOVIE,
+    RECONCILE_SESSIONS,
+    START_ENRICHMENT,
+    USE_IDLE_BUDGET,
+)
 from enrichment.tmdb.client import TmdbTransientError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 
@@ -65,3 +71,12 @@ def continue_enrichment(session_id):
 @shared_task(name=RECONCILE_SESSIONS, **DATABASE_RETRY)
 def reconcile_sessions():
     return recovery.reconcile_sessions()
+
+
+# No retry, no acks_late: a lost pass costs nothing, the beat starts the next one within seconds.
+@shared_task(name=USE_IDLE_BUDGET, ignore_result=True)
+def use_idle_budget():
+    outcome, _ = idle.run_pass()
+    if outcome == idle.MORE:
+        use_idle_budget.apply_async()
+    return outcome

@@ -159,17 +159,46 @@ class Watch(models.Model):
 
 
 class WatchlistEntry(models.Model):
-    """A film of the session's watchlist (watchlist.csv), kept as exported: never looked up on TMDB."""
+    """A film of the session's watchlist (watchlist.csv), as exported, and what TMDB says of it.
+
+    Entries are looked up with the budget no session's films want (enrichment/queueing/idle.py):
+    ``lookup_status`` starts pending; a found film is the shared cache's row (``film``), never a copy.
+    """
+
+    class LookupStatus(models.TextChoices):
+        PENDING = "pending"
+        ENRICHED = "enriched"
+        NOT_FOUND = "not_found"
+        FAILED = "failed"
+        TV = "tv"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="watchlist")
     title = models.CharField(max_length=500)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     letterboxd_uri = models.CharField(max_length=300, blank=True)
     added_on = models.DateField(null=True, blank=True)
+    lookup_status = models.CharField(
+        max_length=16, choices=LookupStatus.choices, default=LookupStatus.PENDING
+    )
+    film = models.ForeignKey(
+        "Film", on_delete=models.SET_NULL, null=True, blank=True, related_name="watchlist_entries"
+    )
+    match_method = models.CharField(max_length=16, choices=MatchMethod.choices, blank=True)
+    match_reason = models.CharField(max_length=300, blank=True)
+    lookup_attempts = models.PositiveSmallIntegerField(default=0)
+    looked_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["added_on", "id"]
-        indexes = [models.Index(fields=["session", "added_on"], name="watchlist_session_added_idx")]
+        indexes = [
+            models.Index(fields=["session", "added_on"], name="watchlist_session_added_idx"),
+            # The idle lookups' "what is left": pending entries, few among many once looked up.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(lookup_status="pending"),
+                name="watchlist_pending_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title

@@ -142,6 +142,8 @@ class FakeTmdb:
             self.scripted = deque()
             self.misbehaviour = None
             self.slot_delays = []
+            # (arrival on the monotonic clock, path, query text): which work reached TMDB when.
+            self.arrival_log = []
 
     def misbehave(self, mode, **options):
         """Answer every API request as ``mode`` (a key of MISBEHAVIOURS) until misbehave(None)."""
@@ -175,6 +177,7 @@ class FakeTmdb:
         now, arrived = time.monotonic(), time.time()
         with self.lock:
             self.counts["requests"] += 1
+            self.arrival_log.append((now, path.removeprefix("/3"), query.get("query", "")))
             if headers.get("X-Slot-Due"):  # our client's slot: how late after it did this arrive?
                 self.slot_delays.append(arrived - float(headers["X-Slot-Due"]))
             accepted, retry_after = self.arrivals.admit(now)

@@ -179,8 +179,11 @@ class TmdbClient:
 
     _local = threading.local()
 
-    def __init__(self, *, max_wait_for_slot):
+    def __init__(self, *, max_wait_for_slot, idle=False):
         self.max_wait_for_slot = max_wait_for_slot
+        # Idle: every request waits for a slot nobody else wants (ratelimit.acquire_idle), else
+        # raises ratelimit.IdleBudgetTaken before sending anything.
+        self.idle = idle
         self.requests_sent = 0  # what this client cost the shared budget (enrichment/queueing/pace.py)
 
     @property
@@ -213,7 +216,8 @@ class TmdbClient:
 
     def _get(self, path, params, valid):
         headers, params = credentials(params)
-        slot = ratelimit.acquire(self.max_wait_for_slot)
+        acquire = ratelimit.acquire_idle if self.idle else ratelimit.acquire
+        slot = acquire(self.max_wait_for_slot)
         self.requests_sent += 1
         if not settings.TMDB_API_BASE_URL.startswith(REAL_TMDB_URL):
             headers.update(arrival.slot_header(slot))  # the stand-in reports grant-to-arrival delays

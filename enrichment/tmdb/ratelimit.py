@@ -26,6 +26,14 @@ next free slot, so errors spend budget, not idle it.
 A 429's ``Retry-After`` is obeyed up to TMDB_RETRY_AFTER_MAX_SECONDS; a longer one is an outage,
 not a pause: the breaker opens at once (mode "outage"), so the status pages say TMDB is not
 answering, the ETA is unknown, and the probes find out when TMDB serves again.
+
+Idle slots (mode "idle", acquire_idle) are the budget nobody is waiting for, for work no session
+waits on (watchlists, refreshing the cache: enrichment/queueing/idle.py). One is granted only when
+the bucket is full (no caller is queued: tokens >= 1, so none was promised the next slot), the
+breaker is closed, and no session's request ("reserve") has been due for IDLE_QUIET_SECONDS. An
+idle grant never takes a slot someone holds a reservation for: a session's request that comes just
+after it waits at most the one slot it took (1/r), and never behind a second idle request, since
+its reservation puts the bucket in debt.
 """
 
 import os
@@ -48,10 +56,15 @@ LATE_SEND_ALLOWANCE_SECONDS = 0.005
 MAX_OPEN_SECONDS = 15.0
 # Callers waiting for a probe's answer look again this often: the breaker may close any moment.
 PROBE_POLL_SECONDS = 0.25
+# Idle slots only after this long without a session's request: a session's films between two
+# requests (a film's search and details, a worker taking its next film) leave gaps of milliseconds
+# to tenths of a second, which are not idle budget.
+IDLE_QUIET_SECONDS = 1.0
 
-# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "penalize" | "outage" | "debit" | "peek" |
+# KEYS[1]: bucket hash. ARGV: mode ("reserve" | "idle" | "penalize" | "outage" | "debit" | "peek" |
 # "success" | "failure"), capacity, refill per second, then for "reserve" the longest acceptable
-# wait in seconds, for "penalize" the seconds to block, for "outage" the seconds until the probe,
+# wait in seconds, for "idle" the quiet seconds since the last session slot it needs, for
+# "penalize" the seconds to block, for "outage" the seconds until the probe,
 # for "debit" the seconds by which to move every later
 # slot back; the key's TTL in ms; the breaker's failures in a row, first open seconds, longest open
 # seconds and how long a probe may take.
@@ -66,7 +79,7 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated', 'blocked_until', 'failures',
-                         'open_until', 'open_seconds', 'probe_until', 'opened_at')
+                         'open_until', 'open_seconds', 'probe_until', 'opened_at', 'foreground_at')
 local tokens = tonumber(state[1]) or capacity
 local updated = tonumber(state[2]) or now
 local blocked_until = tonumber(state[3]) or 0
@@ -75,6 +88,7 @@ local open_until = tonumber(state[5]) or 0
 local open_seconds = tonumber(state[6]) or 0
 local probe_until = tonumber(state[7]) or 0
 local opened_at = tonumber(state[8]) or 0
+local foreground_at = tonumber(state[9]) or 0
 if now > updated then
   tokens = math.min(capacity, tokens + (now - updated) * rate)
   updated = now
@@ -100,9 +114,24 @@ if mode == 'reserve' then
     if wait <= max_wait then
       tokens = tokens - 1
       granted = 1
+      foreground_at = math.max(foreground_at, now + wait)
       if open_until > 0 then
         probe_until = now + wait + tonumber(ARGV[9])
       end
+    end
+  end
+elseif mode == 'idle' then
+  -- Only a full bucket (nobody queued), a closed breaker and a quiet spell since the last session
+  -- slot; otherwise wait says when it could be so at the earliest.
+  local quiet = tonumber(ARGV[4])
+  if open_until > 0 then
+    held = 1
+    wait = math.max(open_until, probe_until, now + 1) - now
+  else
+    wait = math.max(0, (1 - tokens) / rate, foreground_at + quiet - now, blocked_until - now)
+    if wait <= 0 then
+      tokens = tokens - 1
+      granted = 1
     end
   end
 elseif mode == 'penalize' then
@@ -152,7 +181,8 @@ if mode ~= 'peek' then
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(updated),
              'blocked_until', tostring(blocked_until), 'failures', tostring(failures),
              'open_until', tostring(open_until), 'open_seconds', tostring(open_seconds),
-             'probe_until', tostring(probe_until), 'opened_at', tostring(opened_at))
+             'probe_until', tostring(probe_until), 'opened_at', tostring(opened_at),
+             'foreground_at', tostring(foreground_at))
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
 end
 return {granted, tostring(wait), tostring(tokens), tostring(blocked_until), tostring(now),
@@ -262,6 +292,28 @@ def acquire(max_wait, sleep=time.sleep):
         sleep(answer.wait if answer.held_by_breaker == 1 else min(answer.wait, PROBE_POLL_SECONDS))
     if answer.wait > 0:
         sleep(answer.wait)  # from the answer's arrival: never before the slot
+    return _settle_lateness(asked, answer)
+
+
+class IdleBudgetTaken(Exception):
+    """No idle slot within the caller's deadline: sessions' films want the budget (or TMDB is out)."""
+
+
+def acquire_idle(max_wait, sleep=time.sleep):
+    """Block until this caller may send one request with an idle slot (see the module's doc);
+    raise IdleBudgetTaken when none comes within ``max_wait``. Returns the Slot granted."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        asked = time.monotonic()
+        answer = _run("idle", IDLE_QUIET_SECONDS)
+        if answer.granted:
+            return _settle_lateness(asked, answer)
+        if answer.held_by_breaker or asked + answer.wait > deadline:
+            raise IdleBudgetTaken(f"no idle TMDB slot within {max_wait:.1f}s")
+        sleep(answer.wait)
+
+
+def _settle_lateness(asked, answer):
     # Lateness from when the slot can have been (the question's time): a reply that reached a
     # starved process late makes the whole send late, and that counts too.
     slot_time = asked + answer.wait
