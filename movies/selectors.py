@@ -11,6 +11,8 @@ from rest_framework.renderers import JSONRenderer
 
 from movies import analytics
 from movies.models import AmbiguousEntry, Movie, ShareLink, Watch, WatchlistEntry
+from movies.watchlists.figures import watchlist_figures
+from movies.watchlists.watch_next import watch_next
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,14 @@ def session_movies(session):
 def session_watchlist(session):
     """The session's watchlist, oldest first as the statistics show it (undated entries last)."""
     return WatchlistEntry.objects.filter(session=session).order_by(F("added_on").asc(nulls_last=True), "id")
+
+
+def watchlist_with_watch_next(session, *, max_runtime=None, limit=10, page=1, page_size=50):
+    """The watchlist's figures and entries, and the films to watch next from it."""
+    return {
+        **watchlist_figures(session.pk, page=page, page_size=page_size),
+        "watch_next": watch_next(session.pk, max_runtime=max_runtime, limit=limit),
+    }
 
 
 def ambiguous_entries(session):

@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A watchlist entry's lookup states are a film's enrichment states: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"EnrichmentStatusEnum": "movies.models.Movie.EnrichmentStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.add_common_answers",

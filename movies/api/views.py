@@ -37,6 +37,7 @@ from movies.api.serializers import (
     SessionStatusSerializer,
     UnenrichedMovieSerializer,
 )
+from movies.api.watchlist_serializers import WatchlistLookupsSerializer, WatchlistQuerySerializer
 from movies.card import PngUnavailable, share_card_png, share_card_svg
 from movies.csv_export import letterboxd_csv, movies_csv
 from movies.models import Movie
@@ -50,6 +51,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(description="Unknown, malformed, expired or deleted session id.")
 ANY_OBJECT = OpenApiTypes.OBJECT
+BAD_WATCHLIST_QUERY = OpenApiResponse(
+    description="A max_runtime, limit, page or page_size that is not a whole number in range; "
+    "`detail` says which."
+)
 BAD_QUERY = OpenApiResponse(
     description="A year or release year that is not a plausible year; `detail` says which."
 )
@@ -149,6 +154,21 @@ class SessionReadsViewSet(viewsets.ViewSet):
             selectors.session_analytics_json(session, **query, owner=self.owner),
             content_type="application/json",
         )
+
+    @extend_schema(
+        summary="The watchlist: its films looked up on TMDB, its figures, and what to watch next",
+        description="Entries are looked up on TMDB only with budget no upload wants, so they fill in while "
+        "the page is open (`lookups.pending` counts those left). `watch_next` ranks the looked-up films by "
+        "the member's own ratings (directors, actors, genres, decades) and TMDB's rating; the formula is "
+        "in the README.",
+        parameters=[WatchlistQuerySerializer],
+        responses={200: WatchlistLookupsSerializer, 400: BAD_WATCHLIST_QUERY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def watchlist(self, request, **kwargs):
+        query = WatchlistQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(selectors.watchlist_with_watch_next(self.get_session(), **query.validated_data))
 
     @extend_schema(
         summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
