@@ -9,6 +9,7 @@ import * as Matches from "./matches.js";
 import "./share.js"; // the share panel, or "compare with mine" on a share link's page
 import { api, finished, getJson, Gone, held, holdReads, resumeReads, showError, viewer } from "./page.js";
 import * as Stats from "./stats.js";
+import * as Watchlist from "./watchlist.js";
 
 const POLL_MS = 1500;
 const ANALYTICS_EVERY_MS = 4000;
@@ -81,6 +82,7 @@ async function poll() {
     if (reading !== state.analyticsFor && due) {
       state.analyticsFor = reading;
       if (finished(status.status)) Films.load(); // sent now: a search typed later wins
+      if (finished(status.status)) Watchlist.load(); // then it follows its own lookups
       await loadAnalytics();
       if (finished(status.status) && !viewer) await Matches.load(); // a share link corrects nothing
     }
