@@ -17,6 +17,14 @@ medians:
 - violations: requests past 40 in a sliding 10 s (goal 0)
 - ETA ratio: the eta_seconds a session showed 5 s after its upload, over the time it really took
   from then (1.0 is exact; the big session's real time is only known with --until-done)
+
+With --watchlist N (2,000), a completed session whose watchlist holds N new films is stored first,
+and the bench plays the beat (an idle pass every 5 s, as config/celery_app.py schedules). For
+--idle-seconds (20) nothing else waits: the idle share is the watchlist's requests per second over
+TMDB's 4, i.e. how much of the budget nobody wanted went to watchlists (goal: most of it). Then the
+run above follows, watchlist work still waiting, and it also prints the watchlist requests sent
+after the big upload committed: only the entry in flight then may finish (a search and its details;
+its second request goes only if no session's request was due within the last second).
 """
 
 import argparse
@@ -91,20 +99,76 @@ class Watch:
         return self.eta[0] / real if real > 0 else None
 
 
+def store_watchlist(rows):
+    """A completed session whose watchlist is ``rows``, as an upload stores it (never looked up yet)."""
+    from movies.models import WatchlistEntry
+    from sessions.models import Session
+
+    session = Session.objects.create(status=Session.Status.COMPLETED, upload_metadata={"bench": "watchlist"})
+    WatchlistEntry.objects.bulk_create(
+        WatchlistEntry(session=session, title=row.title, year=row.year, letterboxd_uri=row.uri)
+        for row in rows
+    )
+    return session.pk
+
+
+class Beat:
+    """Plays the beat's idle pass every IDLE_BEAT_SECONDS."""
+
+    def __init__(self):
+        self.last = 0.0
+
+    def tick(self, now):
+        from enrichment import tasks
+        from enrichment.queueing.idle import IDLE_BEAT_SECONDS
+
+        if now - self.last >= IDLE_BEAT_SECONDS:
+            self.last = now
+            tasks.use_idle_budget.apply_async(expires=IDLE_BEAT_SECONDS)
+
+
+def idle_phase(args, watchlist_rows, stand_in):
+    """Only the watchlist waits for --idle-seconds: the idle share it took, and its requests."""
+    from enrichment.queueing import idle
+
+    store_watchlist(watchlist_rows)
+    idle.reset_counters()
+    beat, started = Beat(), time.monotonic()
+    requests_before = stand_in.stats().get("requests", 0)
+    while (now := time.monotonic()) - started < args.idle_seconds:
+        beat.tick(now)
+        time.sleep(0.1)
+    sent = idle.requests_sent().get("watchlist", 0)
+    received = stand_in.stats().get("requests", 0) - requests_before
+    return beat, {
+        "idle_share": sent / (RATE * args.idle_seconds),
+        "idle_requests": sent,
+        "received": received,
+    }
+
+
 def one_run(args, rows, catalog, stand_in):
+    from enrichment.queueing import idle
     from enrichment.tmdb import ratelimit
 
     big_rows = rows[: args.big_films]
     small_rows = rows[args.big_films : args.big_films + args.small_films]
     cached_start = args.big_films + args.small_films
     cached_rows = rows[cached_start : cached_start + args.cached_films]
-    forget_cached(rows[:cached_start], catalog)  # forgets every catalog film
+    watchlist_rows = rows[cached_start + args.cached_films :]
+    forget_cached(rows[:cached_start] + watchlist_rows, catalog)  # forgets every catalog film
     prefill_cache(cached_rows, catalog)
     ratelimit.reset()
     time.sleep(10.5)  # let the stand-in's window empty of the previous run's requests
     stand_in.reset()
+    beat, idle_result = (None, {})
+    if watchlist_rows:
+        beat, idle_result = idle_phase(args, watchlist_rows, stand_in)
 
     watches = [Watch("big", upload(big_rows, "big"))]
+    # Counted from the upload's commit (storing 2,000 films takes a while): the entry in flight
+    # then may finish (its requests go before the session's first, or take the one slot allowed).
+    before_uploads = idle.requests_sent().get("watchlist", 0) if watchlist_rows else 0
     window_start = window_end = None
     requests_at_start = 0
     while True:
@@ -119,6 +183,8 @@ def one_run(args, rows, catalog, stand_in):
             window_start, requests_at_start = now, stand_in.stats().get("requests", 0)
         if window_end is None and window_start is not None and now - window_start >= args.window:
             window_end, requests_in_window = now, stand_in.stats().get("requests", 0) - requests_at_start
+        if beat:
+            beat.tick(now)
         for watch in watches:
             watch.poll(now)
         small_done = len(watches) == 3 and all(w.finished is not None for w in watches[1:])
@@ -127,7 +193,11 @@ def one_run(args, rows, catalog, stand_in):
             break
         time.sleep(0.1)
     stats = stand_in.stats()
+    if watchlist_rows:
+        # The big session enriches throughout: only the entry in flight at its commit may add requests.
+        idle_result["during_sessions"] = idle.requests_sent().get("watchlist", 0) - before_uploads
     return {
+        **idle_result,
         "small": watches[1].took(),
         "cached": watches[2].took(),
         "big": watches[0].took(),
@@ -159,6 +229,10 @@ def main():
     parser.add_argument("--processes", type=int, default=4, help="worker processes")
     parser.add_argument("--port", type=int, default=18010, help="the stand-in's port")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--watchlist", type=int, default=0, help="watchlist films waiting (e.g. 2000)")
+    parser.add_argument(
+        "--idle-seconds", type=float, default=20.0, help="with --watchlist: seconds of watchlist work alone"
+    )
     args = parser.parse_args()
     configure(args.port)
 
@@ -168,7 +242,7 @@ def main():
     from sessions.models import Session
 
     call_command("migrate", verbosity=0)
-    total = args.big_films + args.small_films + args.cached_films
+    total = args.big_films + args.small_films + args.cached_films + args.watchlist
     catalog_size = max(3000, total)
     rows, catalog = catalog_rows(args.seed, catalog_size, total)
     stand_in, fake, worker = start_stand_in_and_worker(args, catalog_size, "fairness")
@@ -192,6 +266,13 @@ def main():
                 f"big {fmt(result['big'], '{:.0f}')} s, efficiency {result['efficiency']:.3f}, "
                 f"violations {result['violations']}; ETA 5 s after upload: {eta}"
             )
+            if args.watchlist:
+                print(
+                    f"    watchlist alone for {args.idle_seconds:g} s: {result['idle_requests']} requests "
+                    f"(the stand-in received {result['received']}), idle share used "
+                    f"{result['idle_share']:.3f}; watchlist requests after the upload committed: "
+                    f"{result['during_sessions']}"
+                )
             Session.objects.filter(upload_metadata__has_key="bench").delete()
             app.control.purge()
 
@@ -211,6 +292,12 @@ def main():
             f"ETA ratio small {fmt(median_ratio('small'))}, cached {fmt(median_ratio('cached'))}, "
             f"big {fmt(median_ratio('big'))}"
         )
+        if args.watchlist:
+            print(
+                f"  with {args.watchlist} watchlist films waiting: idle share used for watchlists "
+                f"{median('idle_share'):.3f}, watchlist requests after the upload committed "
+                f"{max(r['during_sessions'] for r in results)} max (goal: only the entry in flight, 2)"
+            )
     finally:
         stop(worker)
         stop(fake)

@@ -16,6 +16,7 @@ sends the next one itself. Entries are taken in turn across sessions (each sessi
 each one's second...), so one 2,500-film watchlist does not hold back a small one.
 """
 
+import contextlib
 import time
 from datetime import timedelta
 
@@ -42,6 +43,8 @@ IDLE_SLOT_WAIT_SECONDS = 2.0
 # Films fetched longer ago than FILM_TTL - REFRESH_AHEAD are refreshed in idle time.
 REFRESH_AHEAD = timedelta(days=5)
 LOCK_KEY = "enrichment:idle-pass"
+# Requests idle work has sent, by kind (watchlist, refresh): what the operators and bench/fairness.py read.
+REQUESTS_KEY = "enrichment:idle-requests"
 LOCK_SECONDS = 60  # a pass that died frees the lock after this
 BUSY_STATUSES = (Session.Status.PROCESSING, Session.Status.ENRICHING)
 
@@ -75,18 +78,23 @@ def idle_client():
 
 
 def _run(deadline, client, counts):
+    batch = []  # entries the caches did not know when read: one TMDB lookup each
     try:
         while time.monotonic() < deadline:
-            rows = next_entries(BATCH)
-            if rows:
-                finished = finish_entries_from_cache(rows)
-                counts["from_cache"] += len(finished)
-                rows = [row for row in rows if row[0] not in finished]
-                if not rows:
+            if not batch:
+                rows = next_entries(BATCH)
+                if rows:
+                    finished = finish_entries_from_cache(rows)
+                    counts["from_cache"] += len(finished)
+                    batch = [row for row in rows if row[0] not in finished]
                     continue
+            if batch:
                 if sessions_want_budget():
                     return BUSY
-                look_up_entry(*rows[0], client)
+                # An entry whose film an earlier one of the batch found costs no request: resolve()
+                # reads the caches first.
+                with _counted(client, "watchlist"):
+                    look_up_entry(*batch.pop(0), client)
                 counts["looked_up"] += 1
                 continue
             films = films_to_refresh(1)
@@ -94,12 +102,33 @@ def _run(deadline, client, counts):
                 return DONE
             if sessions_want_budget():
                 return BUSY
-            refresh_film(films[0], client)
+            with _counted(client, "refresh"):
+                refresh_film(films[0], client)
             counts["refreshed"] += 1
     except (IdleBudgetTaken, TmdbAuthError, TmdbTransientError):
         # Sessions took the budget, the key is refused or TMDB failed: the beat tries again later.
         return BUSY
     return MORE
+
+
+@contextlib.contextmanager
+def _counted(client, kind):
+    """Add the requests the block sent (even when it raised) to the idle counters."""
+    before = client.requests_sent
+    try:
+        yield
+    finally:
+        if client.requests_sent > before:
+            redis_client().hincrby(REQUESTS_KEY, kind, client.requests_sent - before)
+
+
+def requests_sent():
+    """{kind: requests} idle work has sent since the counters were reset."""
+    return {kind.decode(): int(count) for kind, count in redis_client().hgetall(REQUESTS_KEY).items()}
+
+
+def reset_counters():
+    redis_client().delete(REQUESTS_KEY)
 
 
 def next_entries(limit):

@@ -148,14 +148,22 @@ def _suggestion(row):
 def _reasons(row, parts):
     """The film's largest positive parts, in words; TMDB's rating when nothing of the taste fits."""
     phrases = {
-        "director": lambda: f"Directed by {row['director_name']}: you rate their films "
-        f"{row['director_average']:.1f}★ on average ({_films(row['director_films'])})",
-        "actor": lambda: f"With {row['actor_name']}: you rate their films {row['actor_average']:.1f}★ "
-        f"on average ({_films(row['actor_films'])})",
-        "genre": lambda: f"{row['genre_name']}: you rate it {row['genre_average']:.1f}★ on average "
-        f"({_films(row['genre_films'])})",
-        "decade": lambda: f"From the {row['decade']}s: you rate them {row['decade_average']:.1f}★ on "
-        f"average ({_films(row['decade_films'])})",
+        "director": lambda: (
+            f"Directed by {row['director_name']}: you rate their films "
+            f"{row['director_average']:.1f}★ on average ({_films(row['director_films'])})"
+        ),
+        "actor": lambda: (
+            f"With {row['actor_name']}: you rate their films {row['actor_average']:.1f}★ "
+            f"on average ({_films(row['actor_films'])})"
+        ),
+        "genre": lambda: (
+            f"{row['genre_name']}: you rate it {row['genre_average']:.1f}★ on average "
+            f"({_films(row['genre_films'])})"
+        ),
+        "decade": lambda: (
+            f"From the {row['decade']}s: you rate them {row['decade_average']:.1f}★ on "
+            f"average ({_films(row['decade_films'])})"
+        ),
         "tmdb": lambda: f"TMDB rates it {row['vote_average']:.1f} ({row['vote_count']:,} votes)",
     }
     best = sorted((name for name in parts if parts[name] > REASON_THRESHOLD), key=lambda n: -parts[n])
