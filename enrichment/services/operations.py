@@ -15,9 +15,10 @@ from enrichment.matching.rules import fold_title
 from enrichment.matching.searching import store_film
 from enrichment.queueing.scheduling import dispatch_enrichment
 from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.services.watchlists import forget_film
 from enrichment.tmdb.client import TmdbAuthError, TmdbClient, TmdbNotFound, TmdbTransientError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
-from movies.models import Film, FilmLookup, Movie
+from movies.models import FilmLookup, Movie
 from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
@@ -109,7 +110,7 @@ def refresh_films(tmdb_ids, *, client=None):
             store_film(client.movie_details(tmdb_id))
             result.refreshed += 1
         except TmdbNotFound:
-            Film.objects.filter(pk=tmdb_id).delete()
+            forget_film(tmdb_id)
             result.gone += 1
         except (TmdbTransientError, RateLimitWaitTooLong):
             result.failed += 1

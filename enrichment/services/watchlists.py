@@ -101,11 +101,17 @@ def refresh_film(tmdb_id, client):
     try:
         details, _ = client.movie_details_with_titles(tmdb_id)
     except TmdbNotFound:
-        with transaction.atomic():
-            WatchlistEntry.objects.filter(film_id=tmdb_id).update(
-                lookup_status=Lookup.PENDING, film=None, looked_up_at=None
-            )
-            Film.objects.filter(pk=tmdb_id).delete()
+        forget_film(tmdb_id)
         return False
     store_film(film_fields(details))
     return True
+
+
+def forget_film(tmdb_id):
+    """TMDB no longer has this film: drop it from the cache; watchlist entries that named it are
+    looked up again (sessions' movies keep the copy they took)."""
+    with transaction.atomic():
+        WatchlistEntry.objects.filter(film_id=tmdb_id).update(
+            lookup_status=Lookup.PENDING, film=None, looked_up_at=None
+        )
+        Film.objects.filter(pk=tmdb_id).delete()

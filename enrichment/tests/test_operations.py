@@ -9,8 +9,14 @@ from enrichment.matching.rules import fold_title
 from enrichment.services import operations
 from enrichment.services.operations import SessionStillEnriching, reenrich_session, refresh_films
 from enrichment.tests.conftest import catalog_film
-from movies.models import Film, FilmLookup, Movie
-from movies.tests.factories import EnrichedMovieFactory, FilmFactory, FilmLookupFactory, MovieFactory
+from movies.models import Film, FilmLookup, Movie, WatchlistEntry
+from movies.tests.factories import (
+    EnrichedMovieFactory,
+    FilmFactory,
+    FilmLookupFactory,
+    MovieFactory,
+    WatchlistEntryFactory,
+)
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
 
@@ -126,6 +132,7 @@ def test_refreshing_films_fetches_them_again_and_drops_those_tmdb_lost(fake_tmdb
     known_id = min(fake_tmdb.films)
     stale = FilmFactory(tmdb_id=known_id, title="Old title", runtime=1)
     lost = FilmFactory(tmdb_id=1)
+    wanted = WatchlistEntryFactory(film=lost, lookup_status=WatchlistEntry.LookupStatus.ENRICHED)
 
     result = refresh_films([stale.pk, lost.pk])
 
@@ -133,6 +140,8 @@ def test_refreshing_films_fetches_them_again_and_drops_those_tmdb_lost(fake_tmdb
     stale.refresh_from_db()
     assert stale.title == fake_tmdb.films[known_id]["title"]
     assert not Film.objects.filter(pk=lost.pk).exists()
+    wanted.refresh_from_db()  # looked up again in idle time, not left "found" with no film
+    assert (wanted.lookup_status, wanted.film_id) == (WatchlistEntry.LookupStatus.PENDING, None)
 
 
 @pytest.mark.django_db
