@@ -16,7 +16,10 @@ class WatchlistQuerySerializer(serializers.Serializer):
     limit = QueryIntegerField(
         required=False, default=10, min_value=1, max_value=50, help_text="Watch next: how many films."
     )
-    page = QueryIntegerField(required=False, default=1, min_value=1, help_text="Entries: the page.")
+    # A watchlist holds at most UPLOAD_MAX_ROWS entries: no page lies past this one.
+    page = QueryIntegerField(
+        required=False, default=1, min_value=1, max_value=50_000, help_text="Entries: the page."
+    )
     page_size = QueryIntegerField(
         required=False, default=50, min_value=1, max_value=500, help_text="Entries: how many a page."
     )

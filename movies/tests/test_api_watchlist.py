@@ -150,6 +150,7 @@ def test_the_runtime_filter_keeps_films_under_the_limit(client, member):
         ("max_runtime=99.5", "max_runtime"),
         ("limit=51", "limit"),
         ("page=0", "page"),
+        ("page=1825704590021616732987642739687424", "page"),
         ("page_size=", "page_size"),
     ],
 )
