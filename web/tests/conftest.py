@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -75,3 +76,22 @@ def page(browser, live_server):
     page.record = PageRecord(page)
     yield page
     page.context.close()
+
+
+@pytest.fixture
+def beat():
+    """Starts an idle pass (enrichment's use_idle_budget) every 0.3 s while the test runs: the beat's
+    job, which sends one every 5 s in production."""
+    from enrichment import tasks
+
+    stop = threading.Event()
+
+    def run():
+        while not stop.wait(0.3):
+            tasks.use_idle_budget.delay()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join()

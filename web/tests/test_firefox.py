@@ -21,6 +21,7 @@ from web.tests.uploads import CATALOG_FILMS, export_zip
 pytestmark = pytest.mark.django_db(transaction=True)
 FIREFOX = os.environ.get("FIREFOX_PATH", "/usr/bin/firefox-esr")
 NODE_TOOLS = Path(__file__).parent / "node"
+WATCHLIST = range(100, 106)
 
 
 def firefox_visit(base_url, zip_path, screenshots):
@@ -40,8 +41,8 @@ def firefox_visit(base_url, zip_path, screenshots):
     return json.loads(finished.stdout)
 
 
-def test_a_whole_visit_in_firefox(live_server, fake_tmdb, celery_worker, tmp_path):
-    seen = firefox_visit(live_server.url, export_zip(fake_tmdb, tmp_path), tmp_path)
+def test_a_whole_visit_in_firefox(live_server, fake_tmdb, celery_worker, beat, tmp_path):
+    seen = firefox_visit(live_server.url, export_zip(fake_tmdb, tmp_path, watchlist=WATCHLIST), tmp_path)
 
     assert "failure" not in seen, seen["failure"]
     assert seen["browser"].startswith("firefox/")
@@ -69,6 +70,12 @@ def test_a_whole_visit_in_firefox(live_server, fake_tmdb, celery_worker, tmp_pat
     assert seen["filmCount"] == f"{total} films"
     assert seen["filmOpened"] > 0
     assert re.fullmatch(r"https://www\.themoviedb\.org/movie/\d+", seen["tmdbLink"])
+
+    # The watchlist looked up with idle budget, then watch next with why, filtered by runtime.
+    assert seen["watchlist"]["progress"].startswith(f"All {len(WATCHLIST)} films looked up on TMDB")
+    assert seen["watchNext"] == len(WATCHLIST)
+    assert re.search(r"you rate|TMDB rates it", seen["watchNextReason"])
+    assert seen["shortAnswer"] == 200
 
     # Deleted, and gone.
     assert seen["afterDelete"]["url"] == f"{live_server.url}/?deleted=1"

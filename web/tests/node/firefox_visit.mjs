@@ -1,6 +1,6 @@
 // A user's visit in Firefox (Debian's firefox-esr, headless, over WebDriver BiDi): upload an export on
 // the home page, follow the enrichment to its end, look at the statistics, switch the year, open a film,
-// delete the session. Prints what the page showed as JSON on stdout; web/tests/test_firefox.py judges it.
+// see the watchlist looked up and watch next, delete the session. Prints what the page showed as JSON on stdout; web/tests/test_firefox.py judges it.
 //
 //   node firefox_visit.mjs <base url> <export zip> [<screenshot directory>]
 import puppeteer from "puppeteer-core";
@@ -98,6 +98,19 @@ async function visit(page) {
     const link = Array.from(body.querySelectorAll("a")).find((a) => a.textContent === "On TMDB");
     return link ? link.href : null;
   });
+
+  // The watchlist, looked up in idle time: watch next with its reasons, and the runtime filter.
+  seen.watchlist = await until(page, "the watchlist to be looked up", () => {
+    const section = document.querySelector("#watchlist");
+    if (section.hidden) return null;
+    return { pending: section.dataset.pending, progress: document.querySelector("#watchlist-progress").textContent };
+  }, (value) => value !== null && value.pending === "0", 60_000);
+  seen.watchNext = await count(page, "#list-watch-next > li");
+  seen.watchNextReason = await text(page, "#list-watch-next > li .reasons li");
+  const short = page.waitForResponse((response) => response.url().includes("max_runtime=99"));
+  await page.select("#watch-next-runtime", "99");
+  seen.shortAnswer = (await short).status();
+  await screenshot(page, "watchlist");
 
   // Delete, confirmed.
   await page.click("#delete-open");
