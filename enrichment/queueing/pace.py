@@ -16,7 +16,6 @@ import redis
 from django.db.models import Avg, Count
 
 from enrichment.tmdb.ratelimit import redis_client
-from movies.models import FilmLookup
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +68,10 @@ def requests_per_film():
 
 def _latest_searches():
     """(requests, films) of the latest RECENT_ENTRIES searches the film cache remembers with their cost."""
+    # Imported here: this module is imported before Django's apps are ready (the limiter's tests
+    # import it in freshly spawned processes), and models cannot be.
+    from movies.models import FilmLookup
+
     latest = FilmLookup.objects.filter(requests__isnull=False).order_by("-resolved_at")[:RECENT_ENTRIES]
     measured = FilmLookup.objects.filter(pk__in=latest.values("pk")).aggregate(
         requests=Avg("requests"), films=Count("pk")
