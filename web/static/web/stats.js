@@ -65,6 +65,9 @@ function countingRules(a, year) {
       ? `Hours: TMDB's runtime of the film, for each viewing dated ${year}.`
       : "Hours: TMDB's runtime of the film, for each viewing, and once for each film marked watched without a diary entry.",
     "Liked, ratings spread, genres, people, countries and decades: the films in view, each once, with its rating now.",
+    year
+      ? `Rhythm: diary entries by Monday-started week, from the week holding 1 January ${year} to the one holding 31 December (or this week).`
+      : "Rhythm: diary entries by Monday-started week, from your first dated diary entry to your last; films per week average the days between them.",
   ];
   const list = $("counting-rules");
   list.replaceChildren(...rules.map((rule) => el("li", "", rule)));
@@ -156,12 +159,12 @@ function renderHighs(highs, why) {
   Charts.emptyIf(list.closest("section"), list.children.length ? "" : why);
 }
 
-function renderRhythm(r) {
+function renderRhythm(r, year) {
   const list = $("rhythm-tiles");
   list.replaceChildren();
   tile(list, "busiest week", r.busiest_week ? plural(r.busiest_week.viewings, "film") : "–", r.busiest_week ? `week of ${r.busiest_week.week_start}` : "");
   tile(list, "quietest week with a film", r.quietest_week ? plural(r.quietest_week.viewings, "film") : "–", r.quietest_week ? `week of ${r.quietest_week.week_start}` : "");
-  tile(list, "weeks without a film", fmt(r.weeks_without_film));
+  tile(list, "weeks without a film", fmt(r.weeks_without_film), year ? `of ${year}'s weeks` : "between your first and last diary entry");
   tile(list, "busiest weekday", r.busiest_weekday ? r.busiest_weekday.weekday : "–", r.busiest_weekday ? plural(r.busiest_weekday.viewings, "viewing") : "");
   tile(list, "busiest day", r.busiest_day ? plural(r.busiest_day.viewings, "film") : "–", r.busiest_day ? r.busiest_day.date : "");
   const days = r.longest_day_streak;
@@ -243,7 +246,7 @@ export function render(a, running) {
   Charts.columns($("chart-decades"), a.decades.map((row) => ({ label: `${row.decade}s`, value: row.films })),
     { empty: "No film has a release year." });
   renderMilestones(a.milestones);
-  renderRhythm(a.rhythm);
+  renderRhythm(a.rhythm, year);
   const tags = a.tags.map((row) => ({ label: row.tag, value: row.viewings }));
   Charts.bars($("chart-tags"), tags, { empty: "No tags in your diary." });
 
