@@ -126,3 +126,11 @@ def test_an_unknown_or_empty_layout_is_refused(client, session):
         response = client.get(f"/api/session/{session.pk}/card.svg{query}")
         assert response.status_code == 400, query
         assert response.json()["detail"].startswith("layout")
+
+
+def test_the_portrait_png_is_600_by_900(client, session):
+    response = client.get(f"/api/session/{session.pk}/card.png?year=2021&layout=portrait")
+
+    assert response.status_code == 200, response.content
+    with Image.open(io.BytesIO(response.content)) as picture:
+        assert (picture.format, picture.size) == ("PNG", (600, 900))
