@@ -85,3 +85,24 @@ def test_a_second_beat_sends_nothing_until_the_first_stops(broker, tmp_path):
     finally:
         for beat in beats:
             beat.stop()
+
+
+def test_a_standby_beat_keeps_its_schedule_file_fresh_for_the_healthcheck(broker, tmp_path):
+    from config.beat import SingleBeatScheduler
+    from config.celery_app import app
+
+    broker.set(LOCK_KEY, "another-beat", ex=60)
+    schedule_file = tmp_path / "celerybeat-schedule"
+    scheduler = SingleBeatScheduler(app=app, schedule_filename=str(schedule_file))
+    try:
+        assert scheduler.tick() > 0 and scheduler.holds_lock is False
+        files = [path for path in tmp_path.iterdir() if path.name.startswith(schedule_file.name)]
+        for path in files:
+            os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+        scheduler.sync()
+
+        assert files and all(time.time() - path.stat().st_mtime < 60 for path in files)
+        assert broker.get(LOCK_KEY) == b"another-beat"  # the standby never took it
+    finally:
+        scheduler.close()
