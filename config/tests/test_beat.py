@@ -81,7 +81,10 @@ def test_a_second_beat_sends_nothing_until_the_first_stops(broker, tmp_path):
         sender.stop()
         wait_for(lambda: standby.sent() >= 1, 30, "the standby to take over")
         assert "holding beat:leader" in standby.text()
-        assert broker.llen(CONTROL_QUEUE) == 2
+        # Beat logs a send before the message is written: wait for it, then see it is the only one.
+        wait_for(lambda: broker.llen(CONTROL_QUEUE) >= 2, 10, "the standby's message")
+        time.sleep(1)
+        assert broker.llen(CONTROL_QUEUE) == 2 and standby.sent() == 1
     finally:
         for beat in beats:
             beat.stop()
