@@ -5,7 +5,8 @@ database would undo each other's work. So a run claims a free database among 1..
 `make run`'s) with ``SET test-suite:claim <token> NX EX 60`` in that database, renews the claim
 every 20 s while it lives, and empties the database and so drops the claim when it exits. A database
 that holds keys but no claim is in use by something that does not claim (an older checkout, a
-bench, a run with an explicit ``TEST_REDIS_URL``) and is skipped.
+bench, a run with an explicit ``TEST_REDIS_URL``) and is skipped, unless a claimed run left them
+(it died before it could empty the database).
 
 An explicit ``TEST_REDIS_URL`` wins: the run (or xdist's first worker) uses it as it is, marks it
 claimed when nobody has, and never empties it. Processes the run starts (a beat, a worker, a
@@ -22,6 +23,9 @@ from dataclasses import dataclass, field
 import redis
 
 CLAIM_KEY = "test-suite:claim"
+# Kept (no expiry) while a claimed run uses the database: keys beside it and no live claim are a dead
+# run's leftovers, which the next claim empties and takes, instead of skipping the database forever.
+USED_KEY = "test-suite:used"
 CLAIM_TTL_SECONDS = 60
 RENEW_EVERY_SECONDS = 20
 # Lowest first: developers who pick one by hand tend to take the high ones (15 was the old default).
@@ -96,7 +100,11 @@ def claim_free_database(server=DEFAULT_SERVER, candidates=CANDIDATES):
             if not client.set(CLAIM_KEY, token, nx=True, ex=CLAIM_TTL_SECONDS):
                 busy.append(f"{database} (claimed)")
                 continue
-            if client.dbsize() == 1:
+            if client.dbsize() == 1 or client.exists(USED_KEY):
+                # Empty, or left over by a run that died (its claim expired): ours to empty and use.
+                client.flushdb()
+                client.set(CLAIM_KEY, token, ex=CLAIM_TTL_SECONDS)
+                client.set(USED_KEY, token)
                 return Claim(f"{server}/{database}", database, token, owned=True, empty_on_release=True)
             client.delete(CLAIM_KEY)  # keys without a claim: someone uses it who does not claim
             busy.append(f"{database} (has keys)")

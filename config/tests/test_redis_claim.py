@@ -7,7 +7,7 @@ import redis
 from django.conf import settings
 
 from config import redis_claim
-from config.redis_claim import CLAIM_KEY, NoFreeDatabase, claim_free_database, claim_test_redis_url
+from config.redis_claim import CLAIM_KEY, USED_KEY, NoFreeDatabase, claim_free_database, claim_test_redis_url
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_a_database_with_keys_but_no_claim_is_left_alone(claims):
     claim = claim_free_database()
     claims.append(claim)
     client = claim.client()
-    client.delete(CLAIM_KEY)  # as a run with an explicit TEST_REDIS_URL from an older checkout looks
+    client.delete(CLAIM_KEY, USED_KEY)  # as a run with an explicit TEST_REDIS_URL or an older checkout looks
     client.set("someone-elses-key", 1)
     try:
         with pytest.raises(NoFreeDatabase, match="has keys"):
@@ -112,3 +112,19 @@ def test_processes_a_run_starts_inherit_its_database_and_xdist_workers_do_not(cl
     worker = {**run, "PYTEST_XDIST_WORKER": "gw1"}
     assert claim_test_redis_url(worker) != url
     assert os.environ["TEST_REDIS_URL"] == settings.CELERY_BROKER_URL  # this process's own is untouched
+
+
+def test_a_dead_runs_leftovers_are_emptied_and_taken(claims):
+    dead = claim_free_database()
+    claims.append(dead)
+    client = dead.client()
+    client.set("left-by-the-dead-run", 1)
+    client.delete(CLAIM_KEY)  # its claim expired: nobody renews it any more
+
+    taken = claim_free_database(candidates=[dead.database])
+    claims.append(taken)
+
+    assert taken.database == dead.database
+    assert client.get("left-by-the-dead-run") is None
+    assert claimed_token(taken) == taken.token.encode()
+    client.close()
