@@ -9,6 +9,10 @@ from django.conf import settings
 from config import redis_claim
 from config.redis_claim import CLAIM_KEY, USED_KEY, NoFreeDatabase, claim_free_database, claim_test_redis_url
 
+# One xdist process runs them all (`--dist loadgroup`): they free databases and claim them back, which
+# a claim made meanwhile by the same tests in another process would take.
+pytestmark = pytest.mark.xdist_group("redis-claims")
+
 
 @pytest.fixture
 def claims():
