@@ -10,6 +10,14 @@ from django.db import connection
 
 from enrichment.tests.conftest import fake_tmdb, fake_tmdb_server  # noqa: F401  shared TMDB stand-in
 
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium are marked ``browser``: `make test-fast` leaves them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # This machine's network is closed, and Chromium must not phone home anyway; as root it needs --no-sandbox.
 CHROMIUM_ARGS = [
