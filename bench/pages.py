@@ -14,8 +14,9 @@ half enriched. Then:
    127.0.0.1:18111. Goal: at most 500 KB (the bench films have no posters).
 3. Screenshots at 1400 and 390 px wide under bench/out/: the home page, the
    session while enriching, the completed session's matches to check (three made
-   so), a diary entry naming two films and the rows skipped, statistics and the Pro-parity
-   sections (all time and the latest year), share card and film list.
+   so), the page's head with its share panel, a diary entry naming two films and the rows
+   skipped, statistics and the Pro-parity sections (all time and the latest year), share card
+   and film list.
 
 Production settings (DEBUG off); TMDB in stand-in mode, as `make run` without a
 key, so the demo banner shows. The machine may be shared: load average printed.
@@ -248,6 +249,7 @@ def browse(completed, enriching):
             page.wait_for_selector("#matches-list li")
             card_loaded(page)
             page.locator("#matches").screenshot(path=OUT / f"matches-{width}.png")
+            page.locator("section.head").screenshot(path=OUT / f"head-share-{width}.png")
             page.wait_for_selector("#ambiguous-list li")
             page.locator("#ambiguous").screenshot(path=OUT / f"ambiguous-{width}.png")
             page.locator("#skipped summary").click()

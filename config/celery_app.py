@@ -26,7 +26,9 @@ app.conf.task_queues = (Queue(CONTROL_QUEUE), Queue(FILM_QUEUE))
 app.conf.task_default_queue = CONTROL_QUEUE
 app.conf.task_routes = {ENRICH_MOVIE: {"queue": FILM_QUEUE}}
 
-# A static schedule: the beat process needs no database table of its own.
+# Beat sends only while it holds a lock in Redis, so one started twice (several hosts) sends each job
+# once (config/beat.py). A static schedule: the beat process needs no database table of its own.
+app.conf.beat_scheduler = "config.beat:SingleBeatScheduler"
 app.conf.beat_schedule = {
     "delete-expired-sessions": {
         "task": DELETE_EXPIRED_SESSIONS,

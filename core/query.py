@@ -23,6 +23,10 @@ class QueryFloatField(_PresentMeansGiven, serializers.FloatField):
     pass
 
 
+class QueryChoiceField(_PresentMeansGiven, serializers.ChoiceField):
+    pass
+
+
 class JSONBooleanField(serializers.BooleanField):
     """true or false as JSON writes them; DRF's own also takes 0, 1, "yes", "off"... and guesses."""
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from enrichment.queueing import idle, recovery, scheduling
+from enrichment.queueing.lookups import LookedUpElsewhere
 from enrichment.services import enriching
 from enrichment.task_names import (
     CONTINUE_ENRICHMENT,
@@ -52,6 +53,9 @@ def enrich_movie(self, movie_id):
                 return stopped
         # Waiting for the shared budget is not a failed attempt: come back when the slot is due.
         raise self.retry(countdown=wait.wait) from None
+    except LookedUpElsewhere as elsewhere:
+        # Another session's task is looking this film up: its answer will serve this movie too.
+        raise self.retry(countdown=elsewhere.wait) from None
     except TmdbTransientError as error:
         outcome = enriching.record_transient_error(movie_id, error)
         if outcome is not None:

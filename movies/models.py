@@ -120,6 +120,13 @@ class Movie(TmdbFields, MatchEvidence):
         indexes = [
             models.Index(fields=["session", "enrichment_status"], name="movie_session_status_idx"),
             models.Index(fields=["session", "title"], name="movie_session_title_idx"),
+            # Other sessions' movies of a film just looked up (enrichment's finish_copies): only the
+            # pending ones, so the index stays small however many films the deployment holds.
+            models.Index(
+                fields=["letterboxd_uri"],
+                condition=models.Q(enrichment_status="pending"),
+                name="movie_pending_uri_idx",
+            ),
         ]
 
     def __str__(self):
@@ -227,6 +234,8 @@ class FilmLookup(MatchEvidence):
     film = models.ForeignKey(Film, on_delete=models.CASCADE, null=True, blank=True, related_name="lookups")
     resolved_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # What the search cost: the ETA's requests per film when Redis has lost its recent measure.
+    requests = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -234,7 +243,10 @@ class FilmLookup(MatchEvidence):
                 fields=["normalized_title", "year"], name="film_lookup_unique", nulls_distinct=False
             ),
         ]
-        indexes = [models.Index(fields=["expires_at"], name="film_lookup_expires_idx")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="film_lookup_expires_idx"),
+            models.Index(fields=["-resolved_at"], name="film_lookup_resolved_idx"),
+        ]
 
     def __str__(self):
         target = self.film_id or "no match"

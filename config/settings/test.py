@@ -2,10 +2,13 @@
 
 import os
 
+from config.redis_claim import claim_test_redis_url
+
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("TMDB_API_KEY", "test-tmdb-key")
-# Tests use their own Redis database so a running `make run` never sees their tasks.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each run (each xdist worker) claims a Redis database of its own, never `make run`'s 0, so two copies of
+# the suite never purge each other's broker; an explicit TEST_REDIS_URL wins (config/redis_claim.py).
+TEST_REDIS_URL = claim_test_redis_url()
 for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
     os.environ[_name] = TEST_REDIS_URL
 

@@ -75,3 +75,14 @@ def test_only_the_proxy_is_published_and_it_sends_to_gunicorn(resolved):
     assert "command" not in resolved["web"]
     for name in APP_SERVICES:
         assert resolved[name]["build"]["target"] == "app", name
+
+
+def test_workers_and_beats_can_be_scaled_out(resolved):
+    # `docker compose up --scale worker=N`: replicas need no fixed container name or host port, and each
+    # worker's healthcheck pings its own node (celery@<its container's hostname>; $$ is compose's escape).
+    for name in ["worker", "beat"]:
+        assert "container_name" not in resolved[name], name
+        assert "ports" not in resolved[name], name
+    assert "celery@$$HOSTNAME" in " ".join(resolved["worker"]["healthcheck"]["test"])
+    # Beats beyond the first stand by (config/beat.py): the scheduler comes from the Celery app, not a flag.
+    assert "--scheduler" not in resolved["beat"]["command"] and "-S" not in resolved["beat"]["command"]

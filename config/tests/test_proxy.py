@@ -18,6 +18,9 @@ pytestmark = [
     ),
     # Committed rows, which gunicorn reads on its own connections; and the test database made for the module.
     pytest.mark.django_db(transaction=True),
+    # Its p99 with slow clients is compared with its own p99 without: another test process's load
+    # in between would skew it (scripts/test.sh runs it alone).
+    pytest.mark.serial,
 ]
 STATIC_SOURCE = frontdoor.ROOT / "web/static"
 

@@ -16,7 +16,7 @@ from enrichment.tmdb.client import TmdbError
 from enrichment.tmdb.ratelimit import RateLimitWaitTooLong
 from movies.api.serializers import MovieSerializer, match_method_field
 from movies.api.views import NOT_FOUND, SESSION_ID, SessionLookupMixin
-from movies.models import Movie
+from movies.models import Film, Movie
 
 MOVIE_ID = OpenApiParameter("movie_id", int, OpenApiParameter.PATH, description="The movie's id in this API.")
 TMDB_UNAVAILABLE_RETRY_SECONDS = 30
@@ -47,13 +47,29 @@ class MatchSerializer(serializers.ModelSerializer):
     correction_choices = ChoiceSerializer(
         many=True, read_only=True, help_text="What sessions' corrections chose for this Letterboxd film."
     )
+    tmdb_title = serializers.SerializerMethodField(
+        help_text="The matched TMDB film's own title and year (“Title (1999)”), when known; null otherwise."
+    )
 
     class Meta:
         model = Movie
         fields = ["id", "title", "year", "letterboxd_uri", "enrichment_status", "tmdb_id", "tmdb_tv_id"]
+        fields += ["watched_date", "marked_watched_on", "tmdb_title"]
         fields += ["match_method", "match_confidence", "match_reason", "match_candidates"]
         fields += ["review_reasons", "duplicate_of", "correction_choices"]
         read_only_fields = fields
+
+    def get_tmdb_title(self, movie) -> str | None:
+        return self.context.get("tmdb_titles", {}).get(movie.tmdb_id)
+
+
+def tmdb_titles(movies):
+    """The TMDB films' titles, by id, from the films cache: a match taken from the cache carries no
+    candidates to name it (one query)."""
+    ids = {movie.tmdb_id for movie in movies if movie.tmdb_id}
+    return {
+        film.pk: str(film) for film in Film.objects.filter(pk__in=ids).only("pk", "title", "release_date")
+    }
 
 
 class MatchesQuerySerializer(serializers.Serializer):
@@ -86,7 +102,8 @@ class MatchesView(SessionLookupMixin, APIView):
         query.is_valid(raise_exception=True)
         session = self.get_session()
         movies = matches_to_review(session.pk, query.validated_data["confidence_below"])
-        return Response(MatchSerializer(movies, many=True).data)
+        context = {"tmdb_titles": tmdb_titles(movies)}
+        return Response(MatchSerializer(movies, many=True, context=context).data)
 
 
 class MovieMatchView(SessionLookupMixin, APIView):

@@ -70,9 +70,10 @@ def resolve(title, year, uri, client, *, now=None):
     if lookup is not None and (lookup.film is None or lookup.film.fetched_at > fresh_after):
         resolution = _from_lookup(lookup)
     else:
+        sent_before = client.requests_sent
         match = find_match(client, title, year, fresh_after=fresh_after)
         resolution = _from_match(match)
-        remember_lookup(title, year, resolution, now=now)
+        remember_lookup(title, year, resolution, now=now, requests=client.requests_sent - sent_before)
     if resolution.film is not None and uri:
         learn_link(uri, resolution.film.pk, resolution.evidence, now=now)
     return resolution
@@ -97,8 +98,11 @@ def _from_match(match):
     return Resolution(Status.NOT_FOUND, evidence=_evidence(candidates=match.candidates, reason=match.reason))
 
 
-def remember_lookup(title, year, resolution, *, now=None):
-    """Cache a search's Resolution for (title, year), evidence included; "no match" expires sooner."""
+def remember_lookup(title, year, resolution, *, now=None, requests=None):
+    """Cache a search's Resolution for (title, year), evidence included; "no match" expires sooner.
+
+    ``requests``: what the search cost, when it was one (a correction is not).
+    """
     now = now or timezone.now()
     found = resolution.status != Status.NOT_FOUND
     FilmLookup.objects.update_or_create(
@@ -109,6 +113,7 @@ def remember_lookup(title, year, resolution, *, now=None):
             **resolution.evidence,
             "resolved_at": now,
             "expires_at": now + (FOUND_LOOKUP_TTL if found else NO_MATCH_LOOKUP_TTL),
+            "requests": requests,
         },
     )
 

@@ -5,13 +5,15 @@ The shared budget counts requests, the work counts films. A film TMDB finds at o
 many of those an export holds varies, and an attempt TMDB answered with a 5xx spent its
 requests too before the film is tried again. Each film looked up, and each failed attempt, pushes
 "requests:films" (films 1 or 0) onto a short Redis list that every worker shares; the ETA divides
-the shared rate by the requests per film over that list. Until enough films were measured, it
-assumes two.
+the shared rate by the requests per film over that list. Redis keeps nothing on disk: when it
+has lost the list (a restart), the searches the film cache remembers with their cost say it, and
+only a deployment that never looked a film up assumes two.
 """
 
 import logging
 
 import redis
+from django.db.models import Avg, Count
 
 from enrichment.tmdb.ratelimit import redis_client
 
@@ -46,19 +48,35 @@ def _record(requests, films):
 
 
 def requests_per_film():
-    """TMDB requests per film over the latest entries, or ASSUMED while too few films are known."""
+    """TMDB requests per film over the latest entries; else over the latest searches the film cache
+    remembers; ASSUMED while too few films are known to either."""
     try:
         entries = redis_client().lrange(KEY, 0, -1)
     except redis.RedisError:
-        return ASSUMED
+        entries = []
     requests = films = 0
     for entry in entries:
         count, _, finished = entry.decode().partition(":")
         requests += int(count)
         films += int(finished or 1)  # written before failed attempts were counted
     if films < MEASURED_AFTER:
+        requests, films = _latest_searches()
+    if films < MEASURED_AFTER:
         return ASSUMED
     return max(FLOOR, requests / films)
+
+
+def _latest_searches():
+    """(requests, films) of the latest RECENT_ENTRIES searches the film cache remembers with their cost."""
+    # Imported here: this module is imported before Django's apps are ready (the limiter's tests
+    # import it in freshly spawned processes), and models cannot be.
+    from movies.models import FilmLookup
+
+    latest = FilmLookup.objects.filter(requests__isnull=False).order_by("-resolved_at")[:RECENT_ENTRIES]
+    measured = FilmLookup.objects.filter(pk__in=latest.values("pk")).aggregate(
+        requests=Avg("requests"), films=Count("pk")
+    )
+    return (measured["requests"] or 0) * measured["films"], measured["films"]
 
 
 def reset():

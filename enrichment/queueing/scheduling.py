@@ -20,7 +20,7 @@ from datetime import timedelta
 from itertools import groupby
 
 from celery import chord, signature
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -160,10 +160,7 @@ def _send_round(session_id, films):
     )
     priority = priority_for(left, _enriching_for(started, timezone.now()))
     work = chord(
-        (
-            signature(ENRICH_MOVIE, args=(movie_id,), immutable=True, priority=priority)
-            for movie_id in films
-        ),
+        (signature(ENRICH_MOVIE, args=(movie_id,), immutable=True, priority=priority) for movie_id in films),
         signature(CONTINUE_ENRICHMENT, args=(str(session_id),), immutable=True),
     )
     transaction.on_commit(work.apply_async)
@@ -205,22 +202,64 @@ def finish_estimates(films_left, films_per_second, priorities=None):
 
 
 def refresh_estimates():
-    """Store every enriching session's expected end and queue position (two queries in all: the
-    rows are read once, the queryset keeps them for the second pass)."""
+    """Store every enriching session's expected end and queue position.
+
+    A film several enriching sessions hold is looked up once (queueing/lookups.py) and finishes in
+    all of them together (services.cached.finish_copies), so it is counted once: as work of the
+    session that started first. A session then ends when its own films are done and every session
+    it shares films with has looked them up.
+    """
     now = timezone.now()
-    rows = Session.objects.filter(status=Session.Status.ENRICHING).values_list(
-        "pk", F("total_movies") - PROCESSED_COUNT, "enrichment_started_at"
-    )
-    films_left = {pk: max(0, left) for pk, left, _ in rows}
-    if not films_left:
+    sessions = {
+        pk: (max(0, left), started)
+        for pk, left, started in Session.objects.filter(status=Session.Status.ENRICHING).values_list(
+            "pk", F("total_movies") - PROCESSED_COUNT, "enrichment_started_at"
+        )
+    }
+    if not sessions:
         return
-    priorities = {pk: priority_for(films_left[pk], _enriching_for(started, now)) for pk, _, started in rows}
+    owned, waits_for = _pending_films_by_owner()
+    priorities = {
+        pk: priority_for(left, _enriching_for(started, now)) for pk, (left, started) in sessions.items()
+    }
     rate = ratelimit.refill_per_second() / pace.requests_per_film()
-    estimates = finish_estimates(films_left, rate, priorities)
-    Session.objects.bulk_update(
-        [
-            Session(pk=pk, eta_at=now + timedelta(seconds=seconds), queue_position=position)
-            for pk, (seconds, position) in estimates.items()
-        ],
-        ["eta_at", "queue_position"],
-    )
+    estimates = finish_estimates(owned, rate, {pk: priorities[pk] for pk in owned})
+    stored = []
+    for pk in sessions:
+        shared = [estimates[owner] for owner in {pk, *waits_for.get(pk, ())} if owner in estimates]
+        seconds, position = max(shared) if shared else (0.0, 1)
+        stored.append(Session(pk=pk, eta_at=now + timedelta(seconds=seconds), queue_position=position))
+    Session.objects.bulk_update(stored, ["eta_at", "queue_position"])
+
+
+def _pending_films_by_owner():
+    """({session: films only it has to look up}, {session: other sessions looking up films it holds}).
+
+    A pending film (by Letterboxd URI) belongs to the enriching session that started first among
+    those holding it; a film without a URI to its own session.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT session_id, owner, count(*) FROM (
+                SELECT movie.session_id,
+                       CASE WHEN movie.letterboxd_uri = '' THEN movie.session_id
+                            ELSE first_value(movie.session_id) OVER (
+                                PARTITION BY movie.letterboxd_uri
+                                ORDER BY session.enrichment_started_at, session.id)
+                       END AS owner
+                FROM {Movie._meta.db_table} AS movie
+                JOIN {Session._meta.db_table} AS session ON session.id = movie.session_id
+                WHERE session.status = %s AND movie.enrichment_status = %s
+            ) AS films
+            GROUP BY session_id, owner
+            """,
+            [Session.Status.ENRICHING, Status.PENDING],
+        )
+        owned, waits_for = {}, {}
+        for session_id, owner, films in cursor.fetchall():
+            if session_id == owner:
+                owned[owner] = films
+            else:
+                waits_for.setdefault(session_id, set()).add(owner)
+    return owned, waits_for

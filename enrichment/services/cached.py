@@ -1,6 +1,7 @@
 """Finish, in a few bulk queries, the pending movies of a session that the caches already resolve."""
 
 import json
+from itertools import groupby
 
 from django.db import connection
 from django.db.models import F
@@ -11,6 +12,8 @@ from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
 TMDB_FIELDS = [field.name for field in TmdbFields._meta.fields]
+# Sessions sharing one film at the same moment: more than this wait for their own rounds.
+COPIES_AT_ONCE = 200
 COUNTER_OF = {
     Status.ENRICHED: "enriched_count",
     Status.NOT_FOUND: "not_found_count",
@@ -36,6 +39,25 @@ def finish_from_cache(session_id, rows, now):
         updated_at=now,
     )
     return set(resolved)
+
+
+def finish_copies(uri, now):
+    """Finish, from the caches, every enriching session's pending movie of the Letterboxd film ``uri``.
+
+    Called when a worker has just looked the film up: sessions sharing it advance at once, not when
+    their own rounds reach it. Returns how many movies it finished.
+    """
+    rows = (
+        Movie.objects.filter(
+            letterboxd_uri=uri, enrichment_status=Status.PENDING, session__status=Session.Status.ENRICHING
+        )
+        .order_by("session_id")
+        .values_list("session_id", "pk", "title", "year", "letterboxd_uri")[:COPIES_AT_ONCE]
+    )
+    finished = 0
+    for session_id, movies in groupby(rows, key=lambda row: row[0]):
+        finished += len(finish_from_cache(session_id, [movie[1:] for movie in movies], now))
+    return finished
 
 
 def _store_evidence(resolved):

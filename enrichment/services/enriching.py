@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from enrichment.matching.resolving import resolve
 from enrichment.queueing import pace
-from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS
+from enrichment.queueing.lookups import claimed, film_key
+from enrichment.services.cached import COUNTER_OF, TMDB_FIELDS, finish_copies
 from enrichment.tmdb.client import TmdbAuthError, TmdbClient, TmdbError, TmdbNotFound, TmdbTransientError
 from movies.models import Movie
 from sessions.models import Session
@@ -50,8 +51,9 @@ def enrich_movie(movie_id, *, client=None):
     """Find one movie on TMDB (or in the cache) and store what it says; returns the outcome.
 
     The outcome is the movie's terminal state, "skipped" when its session is no longer enriching,
-    or "stopped" after TMDB rejected the key. Transient TMDB errors and a long wait for a slot
-    propagate: the task retries them.
+    or "stopped" after TMDB rejected the key. Transient TMDB errors, a long wait for a slot and the
+    same film being looked up for another session (LookedUpElsewhere) propagate: the task retries them.
+    Other sessions' pending movies of the same film are finished with it.
     """
     movie = (
         Movie.objects.filter(pk=movie_id)
@@ -67,7 +69,8 @@ def enrich_movie(movie_id, *, client=None):
     client = client or TmdbClient(max_wait_for_slot=MAX_SLOT_WAIT_SECONDS)
     sent_before = client.requests_sent
     try:
-        resolution = resolve(movie["title"], movie["year"], movie["letterboxd_uri"], client)
+        with claimed(film_key(movie["title"], movie["year"], movie["letterboxd_uri"])):
+            resolution = resolve(movie["title"], movie["year"], movie["letterboxd_uri"], client)
     except TmdbAuthError as exc:
         _stop_session_for_rejected_key(movie["session_id"], movie_id, exc)
         return STOPPED
@@ -81,7 +84,10 @@ def enrich_movie(movie_id, *, client=None):
     else:
         status, fields = resolution.status, movie_fields(resolution)
     pace.record_film(client.requests_sent - sent_before)
-    return _finish(movie_id, movie["session_id"], status, **fields)
+    outcome = _finish(movie_id, movie["session_id"], status, **fields)
+    if status != Status.FAILED and movie["letterboxd_uri"]:
+        finish_copies(movie["letterboxd_uri"], timezone.now())
+    return outcome
 
 
 def movie_fields(resolution):

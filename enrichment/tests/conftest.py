@@ -60,6 +60,21 @@ def fake_tmdb(fake_tmdb_server, settings):
     ratelimit.reset()
 
 
+RATE = 20  # requests a second: about 10 new films a second, everyone together
+
+
+@pytest.fixture
+def shared_rate(fake_tmdb, settings):
+    """The limiter and the stand-in both at RATE a second: the stand-in counts any excess."""
+    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = RATE, 1
+    limit, window = fake_tmdb.limit, fake_tmdb.window
+    fake_tmdb.limit, fake_tmdb.window = RATE, 1.0
+    fake_tmdb.reset()
+    yield fake_tmdb
+    fake_tmdb.limit, fake_tmdb.window = limit, window
+    fake_tmdb.reset()
+
+
 def catalog_film(fake, index):
     """The index-th catalog film as a Letterboxd row would name it: (title, year)."""
     return letterboxd_row(sorted(fake.films.values(), key=lambda film: film["id"])[index])

@@ -204,3 +204,19 @@ def test_the_openapi_schema_documents_review_and_correction(client):
     correction = paths["/api/session/{session_id}/movies/{movie_id}/match/"]["put"]
     assert "confidence_below" in {parameter["name"] for parameter in review["parameters"]}
     assert {"200", "400", "404", "409", "503"} <= set(correction["responses"])
+
+
+def test_matches_tell_entries_apart_and_name_a_film_matched_from_the_cache(client):
+    session = SessionFactory(status=Session.Status.COMPLETED)
+    FilmFactory(tmdb_id=7009, title="Twin Town")
+    cached = MovieFactory(
+        session=session, title="Twin", year=2001, enrichment_status=Status.ENRICHED, tmdb_id=7009,
+        match_confidence=0.4, match_candidates=[], marked_watched_on="2023-05-01",
+    )  # fmt: skip
+
+    [listed] = matches(client, session)
+
+    # No candidate names its film: the films cache does, so the page shows a title, not a number.
+    assert listed["tmdb_title"] == str(Film.objects.get(pk=7009))
+    assert (listed["marked_watched_on"], listed["letterboxd_uri"]) == ("2023-05-01", cached.letterboxd_uri)
+    assert listed["watched_date"] is None

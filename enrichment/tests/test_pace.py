@@ -10,6 +10,8 @@ from enrichment.services import enriching
 from enrichment.tests.conftest import catalog_film, session_with_movies
 from enrichment.tmdb import ratelimit
 from enrichment.tmdb.client import TmdbTransientError
+from movies.models import FilmLookup
+from movies.tests.factories import FilmLookupFactory
 from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,24 @@ def test_without_redis_the_assumption_holds_and_nothing_fails(settings):
 
     pace.record_film(3)
     assert pace.requests_per_film() == pace.ASSUMED
+
+
+def test_once_redis_has_lost_the_measure_the_film_caches_searches_give_it():
+    # A deployment that looked films up before Redis restarted: the cache remembers what each cost.
+    FilmLookupFactory.create_batch(pace.MEASURED_AFTER, requests=3)
+    FilmLookupFactory.create_batch(5, requests=None)  # corrections, remembered without a search
+
+    assert pace.requests_per_film() == 3
+
+    record(*[4] * pace.MEASURED_AFTER)  # Redis measures again: its recent films win
+    assert pace.requests_per_film() == 4
+
+
+def test_a_search_the_cache_remembers_keeps_its_cost(fake_tmdb):
+    title, year = catalog_film(fake_tmdb, 3)
+    enriching.enrich_movie(session_with_movies([(title, year)]).movies.get().pk)
+
+    assert FilmLookup.objects.get().requests == fake_tmdb.stats()["requests"] == 2
 
 
 def test_each_film_looked_up_counts_the_requests_it_sent(fake_tmdb):
@@ -92,6 +112,9 @@ def test_the_eta_follows_the_measured_requests_per_film(fake_tmdb, settings):
 def test_films_already_found_to_be_tv_are_no_work_left_for_the_eta(fake_tmdb, settings):
     settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = 40, 10
     session = session_with_movies([catalog_film(fake_tmdb, index) for index in range(30)])
+    ended = iter(session.movies.order_by("pk").values_list("pk", flat=True))
+    for status, count in (("enriched", 5), ("not_found", 2), ("failed", 1), ("tv", 10)):
+        session.movies.filter(pk__in=[next(ended) for _ in range(count)]).update(enrichment_status=status)
     Session.objects.filter(pk=session.pk).update(
         enriched_count=5, not_found_count=2, failed_count=1, tv_count=10
     )

@@ -22,19 +22,6 @@ from sessions.signals import session_ready_for_enrichment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = Movie.EnrichmentStatus
-RATE = 20  # requests a second: about 10 new films a second, everyone together
-
-
-@pytest.fixture
-def shared_rate(fake_tmdb, settings):
-    """The limiter and the stand-in both at RATE a second: the stand-in counts any excess."""
-    settings.TMDB_RATE_LIMIT_REQUESTS, settings.TMDB_RATE_LIMIT_SECONDS = RATE, 1
-    limit, window = fake_tmdb.limit, fake_tmdb.window
-    fake_tmdb.limit, fake_tmdb.window = RATE, 1.0
-    fake_tmdb.reset()
-    yield fake_tmdb
-    fake_tmdb.limit, fake_tmdb.window = limit, window
-    fake_tmdb.reset()
 
 
 def films(fake, first, count):

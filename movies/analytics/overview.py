@@ -6,7 +6,7 @@ from movies.analytics.scope import LIKED_ONLY, MOVIE, WATCH, Scope, number, one,
 # The numbered viewings worth a milestone: these, then every thousandth.
 MILESTONES = [50, 100, 250, 500]
 # Headline figures compared with the year before.
-COMPARED = ["films", "viewings", "hours", "average_rating", "new_to_me_share"]
+COMPARED = ["films", "viewings", "hours", "average_rating", "new_to_me", "rewatches", "new_to_me_share"]
 
 
 def years(session_id):

@@ -6,7 +6,7 @@ query and describe the answer (the view returns the cached data as it is).
 
 from rest_framework import serializers
 
-from core.query import QueryIntegerField
+from core.query import QueryChoiceField, QueryIntegerField
 from movies.api.pro_serializers import (
     FilmsPerWeekSerializer,
     HighestRatedSerializer,
@@ -31,6 +31,14 @@ class AnalyticsQuerySerializer(serializers.Serializer):
         min_value=EARLIEST_YEAR,
         max_value=LATEST_YEAR,
         help_text="Only films released that year (Letterboxd's year).",
+    )
+
+
+class CardQuerySerializer(AnalyticsQuerySerializer):
+    layout = QueryChoiceField(
+        choices=["landscape", "portrait"],
+        default="landscape",
+        help_text="landscape: 1200x630, to post; portrait: 600x900, readable on a phone's screen.",
     )
 
 
@@ -181,7 +189,9 @@ class HeadlineChangeSerializer(serializers.Serializer):
     viewings = ChangeSerializer()
     hours = ChangeSerializer()
     average_rating = ChangeSerializer()
-    new_to_me_share = ChangeSerializer()
+    new_to_me = ChangeSerializer(help_text="A count: its difference is a count.")
+    rewatches = ChangeSerializer()
+    new_to_me_share = ChangeSerializer(help_text="A share: its difference is in shares (0.05 = 5 points).")
 
 
 class MilestoneSerializer(serializers.Serializer):

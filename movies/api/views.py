@@ -23,7 +23,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from movies import selectors
-from movies.api.analytics_serializers import AnalyticsQuerySerializer, AnalyticsSerializer
+from movies.api.analytics_serializers import (
+    AnalyticsQuerySerializer,
+    AnalyticsSerializer,
+    CardQuerySerializer,
+)
 from movies.api.filters import MovieFilter
 from movies.api.importing import import_document
 from movies.api.pagination import MoviePagination
@@ -117,6 +121,14 @@ def analytics_query(view):
     return view.get_session(), query.validated_data
 
 
+def card_query(view):
+    """The URL's session, the query's year and release year, and the card's layout (400 if unknown)."""
+    query = CardQuerySerializer(data=view.request.query_params)
+    query.is_valid(raise_exception=True)
+    figures = dict(query.validated_data)
+    return view.get_session(), figures, figures.pop("layout")
+
+
 class ExportFormatNegotiation(DefaultContentNegotiation):
     """On export, `?format=` names the file type, not the response renderer."""
 
@@ -171,23 +183,24 @@ class SessionReadsViewSet(viewsets.ViewSet):
         return Response(selectors.watchlist_with_watch_next(self.get_session(), **query.validated_data))
 
     @extend_schema(
-        summary="A 1200x630 picture to share: headline figures, favourites and the rating spread",
+        summary="A 1200x630 picture to share (600x900 with layout=portrait): headline figures, favourites "
+        "and the rating spread",
         operation_id="session_card_svg",
-        parameters=[AnalyticsQuerySerializer],
+        parameters=[CardQuerySerializer],
         responses={(200, "image/svg+xml"): OpenApiTypes.STR, 400: BAD_QUERY, 404: NOT_FOUND},
     )
     @card_action(SvgRenderer)
     def card_svg(self, request, **kwargs):
-        session, query = analytics_query(self)
+        session, query, layout = card_query(self)
         return HttpResponse(
-            share_card_svg(selectors.session_analytics(session, **query)),
+            share_card_svg(selectors.session_analytics(session, **query), layout),
             content_type="image/svg+xml; charset=utf-8",
         )
 
     @extend_schema(
         summary="The share card as a PNG picture",
         operation_id="session_card_png",
-        parameters=[AnalyticsQuerySerializer],
+        parameters=[CardQuerySerializer],
         responses={
             (200, "image/png"): OpenApiTypes.BINARY,
             400: BAD_QUERY,
@@ -197,10 +210,11 @@ class SessionReadsViewSet(viewsets.ViewSet):
     )
     @card_action(PngRenderer)
     def card_png(self, request, **kwargs):
-        session, query = analytics_query(self)
+        session, query, layout = card_query(self)
         try:
             return HttpResponse(
-                share_card_png(selectors.session_analytics(session, **query)), content_type="image/png"
+                share_card_png(selectors.session_analytics(session, **query), layout),
+                content_type="image/png",
             )
         except PngUnavailable as exc:
             raise CardUnavailable(

@@ -106,3 +106,31 @@ def test_the_card_as_png_is_1200_by_630(client, session):
         assert (picture.format, picture.size) == ("PNG", (1200, 630))
         # Drawn, not blank: the background and the green of the figures and bars.
         assert len(picture.convert("RGB").getcolors(maxcolors=100_000)) > 2
+
+
+def test_the_portrait_card_is_600_by_900_with_the_same_figures(client, session):
+    landscape = card(client, session)
+    portrait = card(client, session, "?year=2021&layout=portrait")
+
+    assert (portrait.get("width"), portrait.get("height")) == ("600", "900")
+    words = [[text.text for text in svg.iter(f"{SVG}text")] for svg in (landscape, portrait)]
+    assert sorted(words[0]) == sorted(words[1])  # the same figures and names, laid out for a phone
+    # Every text inside the card: nothing drawn past its right edge at its font size (wide glyphs).
+    for text in portrait.iter(f"{SVG}text"):
+        if text.get("text-anchor") != "end":
+            assert int(text.get("x")) + 0.6 * int(text.get("font-size")) * len(text.text) <= 600, text.text
+
+
+def test_an_unknown_or_empty_layout_is_refused(client, session):
+    for query in ("?layout=square", "?layout="):
+        response = client.get(f"/api/session/{session.pk}/card.svg{query}")
+        assert response.status_code == 400, query
+        assert response.json()["detail"].startswith("layout")
+
+
+def test_the_portrait_png_is_600_by_900(client, session):
+    response = client.get(f"/api/session/{session.pk}/card.png?year=2021&layout=portrait")
+
+    assert response.status_code == 200, response.content
+    with Image.open(io.BytesIO(response.content)) as picture:
+        assert (picture.format, picture.size) == ("PNG", (600, 900))

@@ -215,6 +215,8 @@ def test_2020(client, session):
         "viewings": {"previous": 0, "difference": 2},
         "hours": {"previous": 0.0, "difference": 3.5},
         "average_rating": {"previous": None, "difference": None},
+        "new_to_me": {"previous": 0, "difference": 2},
+        "rewatches": {"previous": 0, "difference": 0},
         "new_to_me_share": {"previous": None, "difference": None},
     }
     assert body["coverage"] == {
@@ -293,6 +295,9 @@ def test_2021(client, session):
         "viewings": {"previous": 2, "difference": 3},
         "hours": {"previous": 3.5, "difference": 5.0},
         "average_rating": {"previous": 3.75, "difference": -0.42},
+        # Counts change by counts (2 new to me both years: ±0) where the share lost 60 points.
+        "new_to_me": {"previous": 2, "difference": 0},
+        "rewatches": {"previous": 0, "difference": 3},
         "new_to_me_share": {"previous": 1.0, "difference": -0.6},
     }
     assert body["coverage"] == {

@@ -4,12 +4,13 @@ export built like a real one, uploaded as a member would, for all time and for a
     Hamlet (1990) x2  two films sharing Name and Year; one diary entry 2022-03-03 (2★) names both
     Only Liked        in likes/films.csv only: never watched, so not a film
     Marked Only       in watched.csv and rated 3★, no diary entry
-    Rerated           rated 2★ now; entries 2022-01-10 (4★ then) and 2023-02-01 (2★, rewatch)
+    Rerated           rated 2★ now; entries 2022-01-10 (4★ then) and 2023-02-01 (2★, rewatch, reviewed)
     Plain             rated 5★, liked; entry 2022-06-06 with no rating of its own
 """
 
 import pytest
 
+from movies.models import Movie
 from movies.tests.helpers import analytics_answer
 from sessions.tests.exports import LetterboxdExport
 
@@ -26,7 +27,9 @@ def session_id(client):
     export.film(name="Marked Only", year="2011", rating="3", watched_on="2022-05-05")
     rerated = export.film(name="Rerated", year="2012", rating="2", watched_on="2022-01-10")
     export.viewing(rerated, watched_date="2022-01-10", rating="4")
-    export.viewing(rerated, watched_date="2023-02-01", rating="2", rewatch=True)
+    export.viewing(
+        rerated, watched_date="2023-02-01", rating="2", rewatch=True, review="Worse the second time."
+    )
     plain = export.film(name="Plain", year="2013", rating="5", liked=True, watched_on="2022-06-06")
     export.viewing(plain, watched_date="2022-06-06")
     response = client.post("/api/upload", {"files": [export.zip_upload()]})
@@ -91,3 +94,27 @@ def test_placing_the_ambiguous_entry_counts_it_for_its_year(client, session_id):
     all_time = analytics_answer(client, session_id)["headline"]
     assert (all_time["viewings"], all_time["watched_without_diary"]) == (4, 2)
     assert client.get(f"/api/session/{session_id}/ambiguous-entries").json() == []
+
+
+def test_hours_likes_ratings_and_reviews_for_all_time_and_a_year(client, session_id):
+    # TMDB's runtimes, as enrichment stores them (before the first analytics answer is cached).
+    runtimes = {"Hamlet": 150, "Marked Only": 120, "Rerated": 100, "Plain": 90}
+    for title, minutes in runtimes.items():
+        Movie.objects.filter(session_id=session_id, title=title).update(
+            runtime=minutes, enrichment_status="enriched"
+        )
+
+    all_time = analytics_answer(client, session_id)["headline"]
+    # Each viewing (Rerated twice, Plain) plus once each film marked watched without an entry (both
+    # Hamlets, Marked Only): (2 * 100 + 90 + 150 + 150 + 120) / 60 = 11.83.
+    assert all_time["hours"] == 11.8
+    assert (all_time["likes"], all_time["reviews"], all_time["rated_films"]) == (1, 1, 3)
+
+    year = analytics_answer(client, session_id, "?year=2022")["headline"]
+    # 2022's viewings only: Rerated's first entry and Plain; films marked watched count in no year.
+    assert year["hours"] == round((100 + 90) / 60, 1)
+    # Plain (liked, 5★) and Rerated (2★ now): the films seen in 2022, each once; no review that year.
+    assert (year["likes"], year["reviews"], year["rated_films"]) == (1, 0, 2)
+
+    later = analytics_answer(client, session_id, "?year=2023")["headline"]
+    assert (later["hours"], later["likes"], later["reviews"]) == (round(100 / 60, 1), 0, 1)

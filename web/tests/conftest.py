@@ -3,11 +3,21 @@
 import os
 import shutil
 import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 from enrichment.tests.conftest import fake_tmdb, fake_tmdb_server  # noqa: F401  shared TMDB stand-in
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium are marked ``browser``: `make test-fast` leaves them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # This machine's network is closed, and Chromium must not phone home anyway; as root it needs --no-sandbox.
@@ -70,12 +80,34 @@ def open_page(browser, live_server, **context_options):
     return page
 
 
+def close_page(page, quiet_within=15.0):
+    """Close the page's context, then wait for the live server to finish what it was still answering.
+
+    Closing a page does not stop a request already inside the server: a query still reading the tables
+    when the test database is flushed deadlocks with the flush's TRUNCATE (seen on a busy machine).
+    """
+    page.context.close()
+    deadline = time.monotonic() + quiet_within
+    while time.monotonic() < deadline and busy_database_connections():
+        time.sleep(0.05)
+
+
+def busy_database_connections():
+    """Other connections to the test database that are running a query or hold a transaction open."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state <> 'idle'"
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture
 def page(browser, live_server):
     page = open_page(browser, live_server)
     page.record = PageRecord(page)
     yield page
-    page.context.close()
+    close_page(page)
 
 
 @pytest.fixture

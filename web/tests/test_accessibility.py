@@ -10,7 +10,7 @@ import pytest
 from movies.tests.factories import EnrichedMovieFactory, MovieFactory, WatchFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
-from web.tests.conftest import open_page
+from web.tests.conftest import close_page, open_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,7 +25,7 @@ def audited(browser, live_server):
         pytest.fail(f"{AXE} is missing: scripts/setup.sh runs npm ci in web/tests/node")
     page = open_page(browser, live_server, bypass_csp=True)
     yield page
-    page.context.close()
+    close_page(page)
 
 
 def violations(page):

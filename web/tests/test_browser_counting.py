@@ -125,29 +125,44 @@ def test_the_pro_parity_sections_are_drawn(page, live_server):
     expect(pro.locator("#highest-minimum")).to_contain_text("at least 5 rated films")
     # 1990 to 2015: every year a column, the films' years among them.
     expect(pro.locator("#chart-release-years svg rect")).to_have_count(26)
-    expect(pro.locator("#list-top-films li").first).to_contain_text("Drama 2 (2000) · 5.0★")
+    expect(pro.locator("#list-top-films li").first).to_contain_text("Drama 2 (2000) · 5★")
     expect(pro.locator("#list-lists li")).to_have_text("Favourites · 1 film")
     expect(page.locator("#rhythm-tiles div").filter(has_text="films per week on average")).to_be_visible()
 
     page.locator("#year-select").select_option("2023")
     expect(pro.locator("#released-title")).to_have_text("Released in 2023")
-    none = "None of the films you saw in 2023 came out that year."
-    expect(pro.locator("#released-summary")).to_have_text(none)
+    # Nothing to list: the section folds into the line under its grid, saying why.
+    expect(pro.locator("#released-box")).to_be_hidden()
+    none = "Released in 2023: none of the films you saw in 2023 came out that year"
+    expect(pro.locator("p.folded").last).to_contain_text(none)
     assert page.record.errors == []
 
 
+def card_figure(page, src, label):
+    """The figure the card at `src` writes above `label` (its text elements in order)."""
+    texts = re.findall(r">([^<]*)</text>", page.request.get(src).text())
+    return texts[texts.index(label) - 1]
+
+
 def test_the_share_card_is_read_again_as_enrichment_moves(page, live_server):
-    session = SessionFactory(status=Session.Status.ENRICHING, total_movies=2, enriched_count=1)
-    EnrichedMovieFactory(session=session, title="Looked Up", runtime=100)
-    pending = EnrichedMovieFactory(session=session, title="Pending", enrichment_status="pending")
+    session = SessionFactory(status=Session.Status.ENRICHING, total_movies=3, enriched_count=1)
+    EnrichedMovieFactory(session=session, title="Looked Up", runtime=120)
+    pending = [
+        EnrichedMovieFactory(session=session, title=f"Pending {n}", enrichment_status="pending", runtime=None)
+        for n in range(2)
+    ]
     page.goto(f"/s/{session.pk}/")
     card = page.locator("#card-image")
     expect(card).to_have_attribute("src", re.compile(r"card\.svg"))
     before = card.get_attribute("src")
+    assert card_figure(page, before, "hours") == "2"  # 120 minutes: the film looked up so far
 
-    pending.enrichment_status = "enriched"
-    pending.save()
-    Session.objects.filter(pk=session.pk).update(enriched_count=2, status=Session.Status.COMPLETED)
+    # One more film looked up, the session still enriching: the card is read again, and says so.
+    pending[0].enrichment_status, pending[0].runtime = "enriched", 240
+    pending[0].save()
+    Session.objects.filter(pk=session.pk).update(enriched_count=2)
 
     expect(card).not_to_have_attribute("src", before)
+    assert card_figure(page, card.get_attribute("src"), "hours") == "6"  # (120 + 240) / 60
+    assert Session.objects.get(pk=session.pk).status == Session.Status.ENRICHING
     expect(page.locator("#card-png")).to_have_attribute("download", "letterboxd-stats-all-time.png")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from movies.tests.factories import EnrichedMovieFactory, WatchFactory, WatchlistEntryFactory
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
-from web.tests.conftest import PageRecord, open_page
+from web.tests.conftest import PageRecord, close_page, open_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,7 @@ def test_create_a_share_link_open_it_elsewhere_read_only_then_revoke(page, brows
         assert answer.status == 404
         expect(friend.locator("h1")).to_have_text("This shared link does not work")
     finally:
-        friend.context.close()
+        close_page(friend)
     assert page.record.errors == []
 
 
@@ -89,7 +89,7 @@ def test_compare_two_sessions_score_lists_and_watch_together(page, browser, live
         expect(friend_page.locator("#share-active")).to_be_visible()
         link = friend_page.locator("#share-url").input_value()
     finally:
-        friend_page.context.close()
+        close_page(friend_page)
 
     # Pasted on your own page...
     page.goto(f"/s/{you.pk}/")

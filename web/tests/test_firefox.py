@@ -18,7 +18,7 @@ import pytest
 from sessions.models import Session
 from web.tests.uploads import CATALOG_FILMS, export_zip
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 FIREFOX = os.environ.get("FIREFOX_PATH", "/usr/bin/firefox-esr")
 NODE_TOOLS = Path(__file__).parent / "node"
 WATCHLIST = range(100, 106)

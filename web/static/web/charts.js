@@ -11,11 +11,52 @@ function fill(figure, content) {
     if (node.tagName !== "FIGCAPTION") node.remove();
   }
   figure.append(content);
-  figure.classList.toggle("empty", content.classList.contains("nodata"));
+  emptyIf(figure, content.classList.contains("nodata") && content.textContent);
 }
 
 export function nodata(figure, message) {
   fill(figure, el("p", { class: "nodata" }, message || "Nothing to show yet."));
+}
+
+// A section with nothing to show is marked so with why (`why`, or nothing when it has something):
+// fold() then folds it away into one line under its grid instead of an empty box.
+export function emptyIf(section, why) {
+  section.classList.toggle("empty", Boolean(why));
+  section.dataset.why = why || "";
+}
+
+// A section's name: its caption or heading, without the "based on" note or a control beside it.
+function sectionName(section) {
+  const heading = section.querySelector("figcaption, h3, h4");
+  const words = heading ? Array.from(heading.childNodes).filter((node) => node.nodeType === Node.TEXT_NODE) : [];
+  return words.map((node) => node.textContent).join(" ").trim() || "A section";
+}
+
+// Under each grid of `container`, one line naming the sections with nothing to show, and why.
+export function fold(container) {
+  for (const grid of container.querySelectorAll(".grid")) {
+    const empty = Array.from(grid.children).filter((section) => section.classList.contains("empty"));
+    let line = grid.nextElementSibling;
+    if (!line || !line.classList.contains("folded")) {
+      line = el("p", { class: "folded muted" });
+      grid.after(line);
+    }
+    line.replaceChildren();
+    empty.forEach((section, index) => {
+      if (index) line.append(" · ");
+      line.append(el("strong", "", sectionName(section)), `: ${section.dataset.why.replace(/\.$/, "").replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}`);
+    });
+    line.hidden = !empty.length;
+    if (empty.length) line.prepend("Not shown, nothing to draw: ");
+  }
+}
+
+// A scale's top: the largest value rounded up to 1, 2 or 5 times a power of ten, halved evenly.
+function niceTop(largest) {
+  if (largest <= 2) return 2;
+  const power = 10 ** Math.floor(Math.log10(largest));
+  const top = [1, 2, 5, 10].map((step) => step * power).find((value) => value >= largest);
+  return top % 2 ? top + power : top;
 }
 
 // Horizontal bars, one row per item: [{label, value, note}], largest first as given.
@@ -36,29 +77,65 @@ export function bars(figure, items, options) {
   fill(figure, list);
 }
 
-// Vertical columns in order (time, weekdays, half stars): [{label, value}]; `ticks` labels to show under.
-export function columns(figure, items, ticks) {
-  if (!items.length || !items.some((item) => item.value > 0)) return nodata(figure);
-  const top = Math.max(...items.map((item) => item.value));
+// Vertical columns in order (time, weekdays, half stars): [{label, value, tick}], on a scale from 0
+// with a line at its middle and top. Under the columns, every label, or only the items' `tick`s
+// (when any item has one: a long axis of time labelled at its years or decades), each under its column.
+export function columns(figure, items, options) {
+  const empty = options && options.empty;
+  if (!items.length || !items.some((item) => item.value > 0)) return nodata(figure, empty);
+  const top = niceTop(Math.max(...items.map((item) => item.value)));
   const width = items.length * 10;
   const chart = el("div", { class: "columns" });
   const plot = svg("svg", {
     viewBox: `0 0 ${width} 100`, preserveAspectRatio: "none", role: "img",
     "aria-label": items.map((item) => `${item.label}: ${item.value}`).join(", "),
   });
+  for (const y of [0, 50]) {
+    plot.append(svg("line", { x1: 0, x2: width, y1: y, y2: y, class: "gridline", "vector-effect": "non-scaling-stroke" }));
+  }
   items.forEach((item, index) => {
-    const height = item.value ? Math.max(1, (96 * item.value) / top) : 0;
+    const height = item.value ? Math.max(1, (100 * item.value) / top) : 0;
     const rect = svg("rect", { x: index * 10 + 1, y: 100 - height, width: 8, height: height.toFixed(2) });
     rect.append(svg("title", {}, `${item.label}: ${numberFormat.format(item.value)}`));
     plot.append(rect);
   });
-  const labels = el("div", { class: "column-labels" + (ticks ? " spread" : "") });
-  // Crowded axes label every other column; the blanks keep the rest under their columns.
+  const scale = el("div", { class: "column-scale", "aria-hidden": "true" });
+  for (const value of [top, top / 2, 0]) scale.append(el("span", {}, numberFormat.format(value)));
+  // Blank labels keep the others under their own columns; a label wider than its column overflows
+  // to both sides, centred on it.
+  const ticked = items.some((item) => item.tick);
   const every = items.length > 8 ? 2 : 1;
-  const shown = ticks || items.map((item, index) => (index % every ? "" : item.label));
-  for (const label of shown) labels.append(el("span", {}, label));
-  chart.append(el("span", { class: "column-top" }, numberFormat.format(top)), plot, labels);
+  const labels = el("div", { class: "column-labels", "aria-hidden": "true" });
+  items.forEach((item, index) => {
+    labels.append(el("span", {}, ticked ? item.tick || "" : index % every ? "" : item.label));
+  });
+  chart.append(scale, plot, labels);
   fill(figure, chart);
+  thinLabels(labels);
+}
+
+// Labels too close for the width drawn (a phone's) are thinned, one kept in every two, then
+// three..., until none overlaps the next: each label is about 0.6em a character, plus a gap.
+function thinLabels(labels) {
+  const spans = Array.from(labels.children);
+  const width = labels.clientWidth / spans.length; // of one column; 0 while hidden: left as is
+  const named = spans.map((span, index) => [index, span.textContent]).filter(([, text]) => text);
+  if (!width || named.length < 2) return;
+  const em = parseFloat(getComputedStyle(labels).fontSize) || 13;
+  const fits = (kept) => kept.every(([index, text], at) => {
+    const next = kept[at + 1];
+    return !next || (next[0] - index) * width >= (0.6 * em * (text.length + next[1].length)) / 2 + em;
+  });
+  let every = 1;
+  let kept = named;
+  while (!fits(kept) && every < named.length) {
+    every += 1;
+    kept = named.filter((_, at) => at % every === 0);
+  }
+  const shown = new Set(kept.map(([index]) => index));
+  spans.forEach((span, index) => {
+    if (!shown.has(index)) span.textContent = "";
+  });
 }
 
 // Viewings per month from the first to the last month with any, gaps as zero.
@@ -70,11 +147,23 @@ export function timeline(figure, months) {
   const items = [];
   for (let year = firstYear, month = firstMonth; year < lastYear || (year === lastYear && month <= lastMonth); ) {
     const key = `${year}-${String(month).padStart(2, "0")}`;
-    items.push({ label: `${MONTHS[month - 1]} ${year}`, value: counts.get(key) || 0 });
+    items.push({ label: `${MONTHS[month - 1]} ${year}`, value: counts.get(key) || 0, year, month });
     [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
   }
-  const ticks = items.length > 1 ? [items[0].label, items[items.length - 1].label] : [items[0].label];
-  columns(figure, items, ticks);
+  // Up to a year: every month; up to two: each quarter; longer: each January (every few years
+  // when many). A month starting a year names it, and so does the first.
+  const years = lastYear - firstYear + 1;
+  const yearsEvery = years > 24 ? 5 : years > 12 ? 2 : 1;
+  for (const item of items) {
+    if (items.length <= 24) {
+      const shown = items.length <= 12 || (item.month - 1) % 3 === 0;
+      item.tick = !shown ? "" : item.month === 1 && years > 1 ? item.label : MONTHS[item.month - 1];
+    } else {
+      item.tick = item.month === 1 && item.year % yearsEvery === 0 ? String(item.year) : "";
+    }
+  }
+  if (items.length <= 24 && years > 1) items[0].tick = items[0].label;
+  columns(figure, items);
 }
 
 // A year of the diary as a grid of days, weeks as columns (Monday on top), darker = more viewings.
@@ -109,8 +198,10 @@ export function calendar(figure, days, year) {
   }
   // On a phone the year is wider than the screen and scrolls sideways: focusable, so keys scroll it too.
   const wrap = el("div", { class: "calendar-wrap", tabindex: "0", role: "region", "aria-label": `Diary calendar ${year}` });
-  wrap.append(grid, el("p", { class: "muted" }, `${numberFormat.format(total)} diary entries in ${year}`));
+  wrap.append(grid, el("p", { class: "muted" }, `${numberFormat.format(total)} diary ${total === 1 ? "entry" : "entries"} in ${year}`));
   fill(figure, wrap);
 }
 
 export const format = (n) => numberFormat.format(n);
+// A month's short name; January names its year too ("Jan 2024"), as an axis of time starts it.
+export const monthName = (month, year) => (month === 1 ? `${MONTHS[0]} ${year}` : MONTHS[month - 1]);

@@ -2,7 +2,7 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, poster, reviewBelow, showError, tmdbLink, viewer } from "./page.js";
+import { api, getJson, poster, reviewBelow, showError, stars, tmdbLink, viewer } from "./page.js";
 
 const LOW_CONFIDENCE = reviewBelow; // the API's review threshold (GET …/matches), from the server
 const filters = $("film-filters");
@@ -82,7 +82,7 @@ function filmItem(film) {
   const details = el("details");
   details.dataset.movie = film.id;
   const summary = el("summary");
-  const bits = [film.year, film.rating ? `${film.rating}★` : null, film.viewings.length > 1 ? `${film.viewings.length} viewings` : null];
+  const bits = [film.year, film.rating ? stars(film.rating) : null, film.viewings.length > 1 ? `${film.viewings.length} viewings` : null];
   const words = el("span", "film-words");
   words.append(el("span", "film-title", film.title), el("span", "film-meta", bits.filter(Boolean).join(" · ")));
   summary.append(poster(film), words, ...badges(film));
@@ -110,11 +110,11 @@ function filmItem(film) {
   line(body, "Genres", film.genres);
   line(body, "Runtime", film.runtime ? `${film.runtime} min` : null);
   line(body, "Country", film.production_countries.length ? film.production_countries : film.country);
-  line(body, "TMDB rating", film.vote_average ? `${film.vote_average} / 10` : null);
+  line(body, "TMDB rating", film.vote_average ? `${Number(film.vote_average).toFixed(1)} / 10` : null);
   line(body, "Tags", film.tags);
   const viewings = el("ul", "viewings");
   for (const viewing of film.viewings) {
-    const parts = [viewing.watched_date || "undated", viewing.rating ? `${viewing.rating}★` : null, viewing.rewatch ? "rewatch" : null];
+    const parts = [viewing.watched_date || "undated", viewing.rating ? stars(viewing.rating) : null, viewing.rewatch ? "rewatch" : null];
     const row = el("li", "", parts.filter(Boolean).join(" · "));
     if (viewing.review) row.append(el("blockquote", "", viewing.review.replace(/<[^>]*>/g, "")));
     viewings.append(row);

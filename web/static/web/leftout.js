@@ -4,13 +4,13 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, putJson, titleYear, tmdbLink } from "./page.js";
+import { api, getJson, putJson, stars, titleYear, tmdbLink } from "./page.js";
 
 const WHY = {
   missing_title: "it has no Name",
   bad_year: "its Year is not a plausible year",
   bad_date: "a date is not written YYYY-MM-DD",
-  bad_rating: "its rating is not ½★ to 5★ in half stars",
+  bad_rating: "its rating is not 0.5★ to 5★ in half stars",
   bad_uri: "its link is not a Letterboxd address",
   too_long: "a value is longer than we keep",
 };
@@ -35,7 +35,7 @@ function entryItem(entry) {
   const row = el("li", "match");
   const form = el("form", "match-form");
   const when = [entry.watched_date ? `watched ${entry.watched_date}` : "undated"];
-  if (entry.rating) when.push(`${Number(entry.rating)}★`);
+  if (entry.rating) when.push(stars(entry.rating));
   if (entry.rewatch) when.push("rewatch");
   form.append(el("h3", "", `${titleYear(entry)} · ${when.join(" · ")}`));
   const group = el("fieldset", "choices");

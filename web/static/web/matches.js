@@ -3,7 +3,7 @@
 
 import { format as fmt } from "./charts.js";
 import { $, el } from "./dom.js";
-import { api, getJson, putJson, titleYear, tmdbLink } from "./page.js";
+import { api, getJson, putJson, Refused, titleYear, tmdbLink } from "./page.js";
 
 const SHOWN_AT_FIRST = 20;
 const REASONS = {
@@ -38,8 +38,24 @@ function current(movie) {
   if (movie.enrichment_status === "tv") return ["Now: ", tmdbLink(movie.tmdb_tv_id, "a TV series on TMDB", "tv"), ", not counted as a film"];
   if (!movie.tmdb_id) return ["Now: not on TMDB"];
   const matched = movie.match_candidates.find((candidate) => candidate.tmdb_id === movie.tmdb_id);
+  // A match taken from the films cache has no candidates: the API names its film (tmdb_title).
+  const name = matched ? titleYear(matched) : movie.tmdb_title || `TMDB film ${movie.tmdb_id}`;
   const sure = movie.match_confidence !== null ? `, ${Math.round(movie.match_confidence * 100)}% sure` : "";
-  return ["Now: ", tmdbLink(movie.tmdb_id, matched ? titleYear(matched) : `TMDB film ${movie.tmdb_id}`), sure];
+  return ["Now: ", tmdbLink(movie.tmdb_id, name), sure];
+}
+
+// Entries sharing a title are told apart by when they were watched and their Letterboxd page.
+function whichEntry(movie) {
+  const line = el("p", "match-entry muted");
+  const watched = movie.watched_date || movie.marked_watched_on;
+  line.append(watched ? `Watched ${watched}` : "No watched date");
+  if (movie.letterboxd_uri) {
+    const link = el("a", "", "its Letterboxd page");
+    link.href = movie.letterboxd_uri;
+    link.rel = "noopener";
+    line.append(" · ", link);
+  }
+  return line;
 }
 
 function choice(value, labelText, checked) {
@@ -62,7 +78,7 @@ function item(movie) {
   if (chosen.length) reasons.append(el("span", "match-choices", `chosen by sessions: ${chosen.join(", ")}`));
   const now = el("p", "match-now");
   now.append(...current(movie));
-  form.append(heading, reasons);
+  form.append(heading, whichEntry(movie), reasons);
   if (movie.match_reason) form.append(el("p", "muted", movie.match_reason));
   if (movie.duplicate_of.length) {
     const others = movie.duplicate_of.map((other) => rows.find((r) => r.id === other)).filter(Boolean);
@@ -122,7 +138,8 @@ async function correct(form, movie) {
   try {
     answer = await putJson(`${api}/movies/${movie.id}/match`, { tmdb_id: chosenId(form) });
   } catch (failure) {
-    error.textContent = `Not saved: ${failure.message}`;
+    // The API's message about the id itself, without its field name before it.
+    error.textContent = `Not saved: ${failure instanceof Refused ? failure.field("tmdb_id") : failure.message}`;
     save.disabled = false;
     return;
   }

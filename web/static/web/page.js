@@ -16,10 +16,25 @@ export const reviewBelow = Number(app.dataset.reviewBelow);
 
 export class Gone extends Error {}
 
+// A refusal: its message is the API's `detail`; `field(name)` is the message about one field of
+// the request alone, without the "tmdb_id: " the detail puts before it.
+export class Refused extends Error {
+  constructor(body, status) {
+    super(body.detail || `The server answered ${status}.`);
+    this.errors = body.errors || {};
+  }
+
+  field(name) {
+    const messages = this.errors[name];
+    if (typeof messages === "string") return messages;
+    return Array.isArray(messages) && typeof messages[0] === "string" ? messages[0] : this.message;
+  }
+}
+
 async function answer(response) {
   if (response.status === 404) throw new Gone();
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.detail || `The server answered ${response.status}.`);
+  if (!response.ok) throw new Refused(body, response.status);
   return body;
 }
 
@@ -68,6 +83,14 @@ export function tmdbLink(tmdbId, text, kind) {
   link.href = `https://www.themoviedb.org/${kind || "movie"}/${tmdbId}`;
   link.rel = "noopener";
   return link;
+}
+
+// The one star notation of the pages: a rating as given ("0.5★", "3.5★", "4★"); an average with
+// `digits` decimals ("3.62★").
+export function stars(value, digits) {
+  if (value === null || value === undefined || value === "") return "–";
+  const number = Number(value);
+  return `${digits === undefined ? String(number) : number.toFixed(digits)}★`;
 }
 
 export const titleYear = (film) => `${film.title}${film.year ? ` (${film.year})` : ""}`;

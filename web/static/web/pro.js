@@ -4,7 +4,7 @@
 
 import * as Charts from "./charts.js";
 import { $, el } from "./dom.js";
-import { poster, tile, titleYear, tmdbLink } from "./page.js";
+import { poster, stars, tile, titleYear, tmdbLink } from "./page.js";
 
 const fmt = Charts.format;
 const RANKED = [
@@ -15,10 +15,10 @@ const RANKED = [
   ["actors", "Actors"],
 ];
 const films = (count) => `${fmt(count)} ${count === 1 ? "film" : "films"}`;
-// One star notation on the page: an average with one decimal and a star, "3.6★".
-export const averageStars = (value) => `${Number(value).toFixed(1)}★`;
+// An average with one decimal, in the pages' one star notation ("3.6★").
+const averageStars = (value) => stars(value, 1);
 
-function renderHighestRated(highest, languageName) {
+function renderHighestRated(highest, languageName, why) {
   const minimum = highest.minimum_rated_films;
   $("highest-minimum").textContent = `Ranked by your average rating of each one's films (your rating now); a name needs at least `
     + `${minimum.genres} rated films (genres, countries, languages) or ${minimum.directors} (directors, actors). Letterboxd does not publish its own minimums.`;
@@ -32,7 +32,9 @@ function renderHighestRated(highest, languageName) {
       const name = key === "languages" ? languageName({ code: row.name, language: row.language }) : row.name;
       list.append(el("li", "", `${name} · ${averageStars(row.average_rating)} · ${films(row.films)}`));
     }
-    box.append(rows.length ? list : el("p", "muted", "None with enough rated films."));
+    box.append(list);
+    const few = key === "directors" || key === "actors" ? minimum.directors : minimum.genres;
+    Charts.emptyIf(box, rows.length ? "" : why || `None with ${few} rated films or more.`);
     return box;
   }));
 }
@@ -47,8 +49,8 @@ function filmItem(film, note) {
 function renderTopFilms(top, year) {
   $("top-films-title").textContent = year ? `Your top films of ${year}` : "Your top films";
   const list = $("list-top-films");
-  list.replaceChildren(...top.map((film) => filmItem(film, `${averageStars(film.rating)}${film.viewings > 1 ? ` · seen ${film.viewings} times` : ""}`)));
-  if (!top.length) list.append(el("li", "muted", "No rated films here."));
+  list.replaceChildren(...top.map((film) => filmItem(film, `${stars(film.rating)}${film.viewings > 1 ? ` · seen ${film.viewings} times` : ""}`)));
+  Charts.emptyIf(list.closest("section"), top.length ? "" : year ? `No film seen in ${year} is rated.` : "No rated films.");
 }
 
 function renderReleased(released, year) {
@@ -58,14 +60,14 @@ function renderReleased(released, year) {
   $("released-title").textContent = `Released in ${year}`;
   $("released-summary").textContent = released.films
     ? `${films(released.films)} you saw in ${year} came out that year (Letterboxd's year):`
-    : `None of the films you saw in ${year} came out that year.`;
-  $("list-released").replaceChildren(...released.top.map((film) => filmItem(film, film.rating ? averageStars(film.rating) : "")));
+    : "";
+  Charts.emptyIf(box, released.films ? "" : `None of the films you saw in ${year} came out that year.`);
+  $("list-released").replaceChildren(...released.top.map((film) => filmItem(film, film.rating ? stars(film.rating) : "")));
 }
 
 function renderLists(lists) {
-  $("lists-summary").textContent = lists.count
-    ? `${fmt(lists.count)} ${lists.count === 1 ? "list" : "lists"} in your export; the biggest:`
-    : "Your export has no lists (lists/*.csv).";
+  $("lists-summary").textContent = lists.count ? `${fmt(lists.count)} ${lists.count === 1 ? "list" : "lists"} in your export; the biggest:` : "";
+  Charts.emptyIf($("lists-summary").closest("section"), lists.count ? "" : "Your export has no lists (lists/*.csv).");
   $("list-lists").replaceChildren(...lists.biggest.map((entry) => {
     const item = el("li");
     if (entry.url) {
@@ -83,18 +85,23 @@ function renderLists(lists) {
   $("list-most-listed").replaceChildren(...lists.most_listed.map((film) => el("li", "", `${titleYear(film)} · on ${fmt(film.lists)} lists${film.movie_id ? "" : " · not watched"}`)));
 }
 
-export function render(a, languageName) {
+// `why`: what an empty TMDB-based section says (still looked up, or no TMDB data).
+export function render(a, languageName, why) {
   $("pro").hidden = false;
-  renderHighestRated(a.highest_rated, languageName);
+  renderHighestRated(a.highest_rated, languageName, a.totals.enriched_films ? "" : why);
   // Every release year from the oldest to the newest, gaps as zero: a scale of time, not a list.
   const years = new Map(a.release_years.map((row) => [row.year, row.films]));
   const items = [];
   if (a.release_years.length) {
     const first = a.release_years[0].year, last = a.release_years[a.release_years.length - 1].year;
-    for (let year = first; year <= last; year++) items.push({ label: String(year), value: years.get(year) || 0 });
+    // Labelled at each decade (each fifth year on a short scale, every other decade on a long one).
+    const every = last - first > 80 ? 20 : last - first > 12 ? 10 : 5;
+    for (let year = first; year <= last; year++) {
+      items.push({ label: String(year), value: years.get(year) || 0, tick: year % every ? "" : String(year) });
+    }
+    if (!items.some((item) => item.tick)) items[0].tick = items[0].label;
   }
-  const ticks = items.filter((item, index) => index === 0 || index === items.length - 1 || Number(item.label) % 10 === 0).map((item) => item.label);
-  Charts.columns($("chart-release-years"), items, items.length > 12 ? ticks : undefined);
+  Charts.columns($("chart-release-years"), items, { empty: "No film has a release year." });
   renderTopFilms(a.top_films, a.year);
   renderReleased(a.released_in_year, a.year);
   renderLists(a.lists);

@@ -105,11 +105,15 @@ async function loadAnalytics() {
 }
 
 // The card's picture is read again whenever the figures were (the same address would not be):
-// `v` names the reading, which the server ignores. Downloads keep the plain address, and a name.
+// `v` names the reading, which the server ignores. A phone's screen gets the portrait card, drawn
+// half as wide so its words stay readable. Downloads keep the plain address, and a name.
 function showCard(query) {
   const image = $("card-image");
   const version = `v=${encodeURIComponent(state.analyticsFor || "0")}`;
-  const src = `${api}/card.svg${query}${query ? "&" : "?"}${version}`;
+  const joined = (address) => `${address}${address.includes("?") ? "&" : "?"}`;
+  const src = `${joined(`${api}/card.svg${query}`)}${version}`;
+  const portrait = `${joined(`${api}/card.svg${query}`)}layout=portrait&${version}`;
+  if ($("card-portrait").getAttribute("srcset") !== portrait) $("card-portrait").srcset = portrait;
   if (image.getAttribute("src") !== src) image.src = src;
   image.alt = `Share card: your ${state.year || "all-time"} films in figures`;
   const name = `letterboxd-stats-${state.year || "all-time"}`;
@@ -117,6 +121,8 @@ function showCard(query) {
   $("card-svg").setAttribute("download", `${name}.svg`);
   $("card-png").href = `${api}/card.png${query}`;
   $("card-png").setAttribute("download", `${name}.png`);
+  $("card-png-portrait").href = `${joined(`${api}/card.png${query}`)}layout=portrait`;
+  $("card-png-portrait").setAttribute("download", `${name}-portrait.png`);
   $("card").hidden = false;
 }
 
