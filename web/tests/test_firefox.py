@@ -78,6 +78,14 @@ def test_a_whole_visit_in_firefox(live_server, fake_tmdb, celery_worker, beat, t
     assert seen["shortAnswer"] == 200
 
     # Deleted, and gone.
+    # The share link opens the statistics read-only; "compare with mine" (here with the same member's own
+    # session, the one this browser visited) shows a score and its lists.
+    assert re.fullmatch(rf"{live_server.url}/v/[A-Za-z0-9_-]{{43}}/", seen["shareUrl"])
+    assert session_id not in seen["shareUrl"]
+    assert seen["shared"]["films"] == f"{total} films"
+    assert seen["shared"]["ownerOnly"] == []
+    assert seen["compareUrl"].startswith(f"{live_server.url}/s/{session_id}/compare/")
+    assert seen["compare"]["inCommon"] > 0 and seen["compare"]["taste"] == 5
     assert seen["afterDelete"]["url"] == f"{live_server.url}/?deleted=1"
     assert "deleted" in seen["afterDelete"]["notice"]
     assert not Session.objects.filter(pk=session_id).exists()

@@ -112,6 +112,27 @@ async function visit(page) {
   seen.shortAnswer = (await short).status();
   await screenshot(page, "watchlist");
 
+  // A read-only link: created, opened (nothing there can delete or correct), then "compare with mine".
+  await page.click("#share-create");
+  seen.shareUrl = await until(page, "the share link", () => document.querySelector("#share-url").value, Boolean);
+  const ownPage = page.url();
+  await page.goto(seen.shareUrl, { waitUntil: "load" });
+  seen.shared = await until(page, "the shared statistics", () => ({
+    films: document.querySelector("#film-count")?.textContent || "",
+    ownerOnly: ["#delete-open", "#matches", "#share-create", "a[href*='/export']"]
+      .filter((selector) => { const found = document.querySelector(selector); return found && found.offsetParent; }),
+  }), (value) => /films?$/.test(value.films));
+  await page.waitForSelector("#compare-mine-link", { visible: true });
+  await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.click("#compare-mine-link")]);
+  seen.compareUrl = page.url();
+  seen.compare = await until(page, "the comparison", () => ({
+    score: document.querySelector("#score").textContent,
+    inCommon: document.querySelectorAll("#list-in-common > li").length,
+    taste: document.querySelectorAll("#taste-grid table").length,
+  }), (value) => /^\d+ \/ 100$/.test(value.score));
+  await screenshot(page, "compare");
+  await page.goto(ownPage, { waitUntil: "load" });
+
   // Delete, confirmed.
   await page.click("#delete-open");
   await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.click("#delete-yes")]);
