@@ -118,7 +118,9 @@ class Movie(TmdbFields, MatchEvidence):
             ),
         ]
         indexes = [
-            models.Index(fields=["session", "enrichment_status"], name="movie_session_status_idx"),
+            # With the id: a session's pending films past a cursor are an index range, so a round
+            # (enrichment/queueing/scheduling.py) and the reconciler read only the films they need.
+            models.Index(fields=["session", "enrichment_status", "id"], name="movie_session_status_id_idx"),
             models.Index(fields=["session", "title"], name="movie_session_title_idx"),
             # Other sessions' movies of a film just looked up (enrichment's finish_copies): only the
             # pending ones, so the index stays small however many films the deployment holds.

@@ -6,8 +6,8 @@ from django.db import connection
 from movies.models import Movie, Watch
 
 
-def insert_movies(session_ids, per_session, **columns):
-    """``per_session`` movies in each session (keys "film 1".."film N"); ``columns`` sets fields."""
+def insert_movies(session_ids, per_session, *, first=1, **columns):
+    """``per_session`` movies in each session (keys "film <first>".. on); ``columns`` sets fields."""
     names, values, params = [], [], []
     for field in Movie._meta.concrete_fields:
         if field.primary_key:
@@ -26,8 +26,8 @@ def insert_movies(session_ids, per_session, **columns):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Movie._meta.db_table} ({', '.join(names)}) SELECT {', '.join(values)}"
-            f" FROM unnest(%s::uuid[]) AS s(id) CROSS JOIN generate_series(1, %s) AS g",
-            [*params, [str(pk) for pk in session_ids], per_session],
+            f" FROM unnest(%s::uuid[]) AS s(id) CROSS JOIN generate_series(%s, %s) AS g",
+            [*params, [str(pk) for pk in session_ids], first, first + per_session - 1],
         )
 
 
