@@ -4,7 +4,8 @@ Two databases of their own next to DATABASE_URL's, kept between runs (``--rebuil
 ``<name>_scale_big`` with --sessions sessions (default 3,000: --templates real uploads of the
 1,603-film sample export through ``POST /api/upload``, the rest SQL copies; see
 bench/scale_build.py) and ``<name>_scale_small`` with 2 uploads. The same work is timed in both,
-alternately, --runs times (medians): the probe session is an upload of the same export in each.
+alternately, --runs times (medians; a run of a short path or job is itself the median of a few
+calls): the probe session is an upload of the same export in each.
 
 User paths: the status poll, an upload of the 1,603-film export, a page of the film list, the
 session page's first visit (page, status, analytics uncached), a worker's per-film step on a
@@ -39,6 +40,7 @@ from bench.apibench import setup_django
 GOAL_RATIO, GOAL_BATCH_MS = 1.3, 200
 # A full scan of a table this small costs nothing yet (an empty table is always scanned in full).
 MIN_ROWS = 10_000
+REPEAT = 5  # calls of a short job per run (its median is the run's figure)
 os.environ.setdefault("API_READ_RATE_LIMIT", "1000000/60")
 os.environ.setdefault("API_WRITE_RATE_LIMIT", "1000000/60")
 
@@ -99,6 +101,11 @@ def timed(operation):
     return time.perf_counter() - started
 
 
+def median_of(times, operation):
+    """A short operation's median over ``times`` calls: one load spike does not make a run."""
+    return statistics.median(timed(operation) for _ in range(times))
+
+
 def paired(sides, runs, measure, explain):
     """{side label: median seconds} of ``measure(side)`` (seconds), alternating the sides; the big
     side's statements recorded in an extra untimed first run, planned when ``explain``."""
@@ -127,9 +134,7 @@ def paired(sides, runs, measure, explain):
 
 def status_poll(client):
     def measure(side):
-        return statistics.median(
-            timed(lambda: _ok(client.get(f"/api/session/{side.probe}/status"))) for _ in range(20)
-        )
+        return median_of(20, lambda: _ok(client.get(f"/api/session/{side.probe}/status")))
 
     return measure
 
@@ -152,35 +157,36 @@ def upload(client):
 def film_list(client):
     def measure(side):
         url = f"/api/session/{side.probe}/movies/?per_page=100&page=3&sort=-rating"
-        return statistics.median(timed(lambda: _ok(client.get(url))) for _ in range(5))
+        return median_of(REPEAT, lambda: _ok(client.get(url)))
 
     return measure
 
 
-def first_visit(client):
+def uncached(operation, times=3):
+    """The median of ``times`` calls of ``operation``, each after the statistics cache was emptied."""
     from django.core.cache import cache
 
-    def measure(side):
+    seconds = []
+    for _ in range(times):
         cache.clear()
+        seconds.append(timed(operation))
+    return statistics.median(seconds)
 
+
+def first_visit(client):
+    def measure(side):
         def visit():
             _ok(client.get(f"/s/{side.probe}/"))
             _ok(client.get(f"/api/session/{side.probe}/status"))
             _ok(client.get(f"/api/session/{side.probe}/analytics"))
 
-        return timed(visit)
+        return uncached(visit)
 
     return measure
 
 
 def year_analytics(client):
-    from django.core.cache import cache
-
-    def measure(side):
-        cache.clear()
-        return timed(lambda: _ok(client.get(f"/api/session/{side.probe}/analytics?year=2023")))
-
-    return measure
+    return lambda side: uncached(lambda: _ok(client.get(f"/api/session/{side.probe}/analytics?year=2023")))
 
 
 def film_step():
@@ -231,11 +237,11 @@ def reconciler_beat():
 
     from enrichment.queueing import recovery
 
-    def measure(side):
+    def beat():
         cache.delete(recovery.MISSING_KEY)
-        return timed(recovery.reconcile_sessions)
+        recovery.reconcile_sessions()
 
-    return measure
+    return lambda side: median_of(REPEAT, beat)
 
 
 def round_selection():
@@ -245,7 +251,7 @@ def round_selection():
 
     def measure(side):
         with transaction.atomic():  # rolled back: nothing is sent, the cursor stays
-            seconds = timed(lambda: send_rounds(side.enriching[0], 1))
+            seconds = median_of(REPEAT, lambda: send_rounds(side.enriching[0], 1))
             transaction.set_rollback(True)
         return seconds
 
@@ -255,7 +261,7 @@ def round_selection():
 def refresh():
     from enrichment.queueing.scheduling import refresh_estimates
 
-    return lambda side: timed(refresh_estimates)
+    return lambda side: median_of(REPEAT, refresh_estimates)
 
 
 def start_enriching(side, count):
