@@ -84,7 +84,7 @@ def reconcile_sessions(*, now=None):
 
 def films_in_flight():
     """{session id: ids of its films sent and still pending}, of every enriching session in one
-    query: an index range (session, pending, id up to the session's round cursor) per session, so
+    query: an index range (a session's pending films, by id up to its round cursor) per session, so
     it reads the films in flight (a couple of rounds each), not the sessions' pending films."""
     in_flight = {}
     for session_id, movie_id in Movie.objects.filter(

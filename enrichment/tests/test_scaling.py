@@ -1,5 +1,6 @@
 """What the periodic and per-round work costs does not grow with the deployment (issue 25):
-the reconciler's beat, a round's read of its films, the estimates' refresh, the start's cache pass."""
+the reconciler's beat, a round's read of its films, the estimates' refresh, the start's cache pass,
+the ETA's fallback on the film cache."""
 
 import pytest
 from django.core.cache import cache
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.tests.plans import full_scans, rows_read
 from enrichment.models import LetterboxdLink
-from enrichment.queueing import recovery, scheduling
+from enrichment.queueing import pace, recovery, scheduling
 from movies.models import Film, FilmLookup, Movie
 from movies.tests.seeding import analyze, insert_movies
 from sessions.models import Session
@@ -150,3 +151,14 @@ def test_the_start_cache_pass_looks_films_up_on_the_indexes_of_a_big_cache():
     assert lookups
     scanned = {table for sql in lookups for table in full_scans(sql)}
     assert scanned & {"enrichment_letterboxdlink", "movies_filmlookup", "movies_film"} == set()
+
+
+def test_the_eta_fallback_reads_the_latest_costed_searches_on_an_index():
+    cache_of(100_000)  # searches remembered before their cost was: none has one
+    FilmLookup.objects.filter(film_id__lte=30).update(requests=3)
+    pace.reset()  # Redis lost its measure: the ETA falls back on the film cache
+
+    with CaptureQueriesContext(connection) as queries:
+        assert pace.requests_per_film() == 3
+
+    assert {table for q in queries for table in full_scans(q["sql"])} == set()
