@@ -259,13 +259,19 @@ def _pending_films_by_owner():
                                 PARTITION BY movie.letterboxd_uri
                                 ORDER BY session.enrichment_started_at, session.id)
                        END AS owner
-                FROM {Movie._meta.db_table} AS movie
-                JOIN {Session._meta.db_table} AS session ON session.id = movie.session_id
-                WHERE session.status = %s AND movie.enrichment_status = %s
+                FROM {Session._meta.db_table} AS session
+                -- Each enriching session's pending films on its own index range. OFFSET 0 keeps the
+                -- planner from merging this into a join that, with pending films few in its
+                -- statistics, compared every pending film with every enriching session.
+                CROSS JOIN LATERAL (
+                    SELECT session_id, letterboxd_uri FROM {Movie._meta.db_table}
+                    WHERE session_id = session.id AND enrichment_status = %s OFFSET 0
+                ) AS movie
+                WHERE session.status = %s
             ) AS films
             GROUP BY session_id, owner
             """,
-            [Session.Status.ENRICHING, Status.PENDING],
+            [Status.PENDING, Session.Status.ENRICHING],
         )
         owned, waits_for = {}, {}
         for session_id, owner, films in cursor.fetchall():

@@ -2,6 +2,8 @@
 the reconciler's beat, a round's read of its films, the estimates' refresh, the start's cache pass,
 the ETA's fallback on the film cache."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -29,6 +31,14 @@ def enriching_sessions(count, films=6, sent=4):
         in_flight = session.movies.order_by("pk").values_list("pk", flat=True)[:sent]
         Session.objects.filter(pk=session.pk).update(round_cursor=max(in_flight, default=0))
     return sessions
+
+
+@pytest.fixture(autouse=True)
+def own_keys(monkeypatch):
+    """Keys of this test's own in Redis: tests running beside it also send rounds and beats."""
+    monkeypatch.setattr(recovery, "MISSING_KEY", f"test:missing:{uuid.uuid4()}")
+    monkeypatch.setattr(scheduling, "ESTIMATES_KEY", f"test:estimates:{uuid.uuid4()}")
+    monkeypatch.setattr(pace, "KEY", f"test:pace:{uuid.uuid4()}")
 
 
 def all_held(monkeypatch):
@@ -83,7 +93,6 @@ def test_a_round_reads_only_the_films_it_sends():
 
 def test_rounds_refresh_the_estimates_now_and_then_a_session_end_and_every_beat_at_once(monkeypatch):
     all_held(monkeypatch)
-    cache.delete(scheduling.ESTIMATES_KEY)
     first, second = enriching_sessions(2, films=40, sent=0)
 
     scheduling.continue_enrichment(first.pk)  # the first round in a while: everyone's estimate
@@ -156,7 +165,7 @@ def test_the_start_cache_pass_looks_films_up_on_the_indexes_of_a_big_cache():
 def test_the_eta_fallback_reads_the_latest_costed_searches_on_an_index():
     cache_of(100_000)  # searches remembered before their cost was: none has one
     FilmLookup.objects.filter(film_id__lte=30).update(requests=3)
-    pace.reset()  # Redis lost its measure: the ETA falls back on the film cache
+    # Redis has lost its measure (this test's key is empty): the ETA falls back on the film cache.
 
     with CaptureQueriesContext(connection) as queries:
         assert pace.requests_per_film() == 3
