@@ -260,12 +260,13 @@ def _pending_films_by_owner():
                                 ORDER BY session.enrichment_started_at, session.id)
                        END AS owner
                 FROM {Session._meta.db_table} AS session
-                -- Each enriching session's pending films on its own index range. OFFSET 0 keeps the
-                -- planner from merging this into a join that, with pending films few in its
-                -- statistics, compared every pending film with every enriching session.
+                -- Each enriching session's pending films on its own index range. Pending films are a
+                -- sliver of the movies, often absent from the planner's statistics: OFFSET 0 keeps it
+                -- from merging this into a join of every pending film with every session, and
+                -- ORDER BY id from reading them off the index of all pending URIs.
                 CROSS JOIN LATERAL (
                     SELECT session_id, letterboxd_uri FROM {Movie._meta.db_table}
-                    WHERE session_id = session.id AND enrichment_status = %s OFFSET 0
+                    WHERE session_id = session.id AND enrichment_status = %s ORDER BY id OFFSET 0
                 ) AS movie
                 WHERE session.status = %s
             ) AS films
