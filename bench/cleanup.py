@@ -40,6 +40,7 @@ from django.utils import timezone  # noqa: E402
 
 from movies.models import Movie, Watch  # noqa: E402
 from movies.services.deleting import delete_expired_sessions  # noqa: E402
+from movies.tests.seeding import insert_movies  # noqa: E402
 from sessions.models import Session  # noqa: E402
 from sessions.tests.factories import SessionFactory  # noqa: E402
 
@@ -63,29 +64,6 @@ SCENARIOS = [
     ("ORM cascade: 100,000 movies in 50 sessions of 2,000", 50, 2000, orm_cascade),
 ]
 ALIVE_SESSIONS = 3  # not expired: must survive every run
-
-
-def insert_movies(session_ids, films_per_session):
-    """One INSERT ... SELECT per call: a default for every column, a distinct key per film."""
-    columns, values, params = [], [], []
-    for field in Movie._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname == "session_id":
-            values.append("s.id")
-        elif field.name in ("key", "title"):
-            values.append("'film ' || g")
-        else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.get_default(), connection))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Movie._meta.db_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {Session._meta.db_table} s "
-            f"CROSS JOIN generate_series(1, %s) g WHERE s.id = ANY(%s::uuid[])",
-            [*params, films_per_session, [str(pk) for pk in session_ids]],
-        )
 
 
 def insert_viewings(session_ids):

@@ -119,6 +119,14 @@ class Movie(TmdbFields, MatchEvidence):
         ]
         indexes = [
             models.Index(fields=["session", "enrichment_status"], name="movie_session_status_idx"),
+            # A session's pending films past a cursor are an index range, so a round
+            # (enrichment/queueing/scheduling.py) and the reconciler read only the films they need,
+            # never the pending films of every session (as movie_pending_uri_idx would have them).
+            models.Index(
+                fields=["session", "id"],
+                condition=models.Q(enrichment_status="pending"),
+                name="movie_session_pending_idx",
+            ),
             models.Index(fields=["session", "title"], name="movie_session_title_idx"),
             # Other sessions' movies of a film just looked up (enrichment's finish_copies): only the
             # pending ones, so the index stays small however many films the deployment holds.
@@ -246,6 +254,13 @@ class FilmLookup(MatchEvidence):
         indexes = [
             models.Index(fields=["expires_at"], name="film_lookup_expires_idx"),
             models.Index(fields=["-resolved_at"], name="film_lookup_resolved_idx"),
+            # The latest searches with their cost (enrichment/queueing/pace.py): older lookups have
+            # none, and without this index the ETA's fallback scanned the whole lookup cache.
+            models.Index(
+                fields=["-resolved_at"],
+                condition=models.Q(requests__isnull=False),
+                name="film_lookup_costed_idx",
+            ),
         ]
 
     def __str__(self):

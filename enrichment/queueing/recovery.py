@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from config.celery_app import FILM_QUEUE
@@ -50,16 +51,15 @@ def reconcile_sessions(*, now=None):
     if not sessions:
         return {"completed": completed, "requeued": 0}
     held = movies_in_broker() | movies_held_by_workers()
+    # Read after what is held: a film a worker finishes meanwhile is then no longer pending.
+    in_flight_of = films_in_flight()
     last_check = cache.get(MISSING_KEY)
     since_last = now.timestamp() - last_check["at"] if last_check else None
     confirming = since_last is not None and since_last >= CONFIRM_AFTER.total_seconds()
     missing_before = set(last_check["movies"]) if confirming else set()
-    still_missing, requeued, restarted = set(), 0, False
+    still_missing, requeued = set(), 0
     for session_id, cursor, updated_at in sessions:
-        in_flight = set(
-            Movie.objects.filter(session_id=session_id, enrichment_status=Status.PENDING, pk__lte=cursor)
-            .values_list("pk", flat=True)
-        )
+        in_flight = {movie_id for movie_id in in_flight_of.get(session_id, ()) if movie_id <= cursor}
         missing = in_flight - held
         if updated_at < now - QUIET_AFTER:
             if in_flight and not missing:
@@ -68,7 +68,6 @@ def reconcile_sessions(*, now=None):
             requeued += send_rounds(
                 session_id, ROUNDS_IN_FLIGHT if missing == in_flight else 1, lost=sorted(missing)
             )
-            restarted = True
         elif lost := missing & missing_before:
             # Its other rounds go on; these films' round will never call back: a round replaces it.
             requeued += send_rounds(session_id, 0, lost=sorted(lost))
@@ -77,9 +76,34 @@ def reconcile_sessions(*, now=None):
             still_missing |= missing
     if last_check is None or confirming:
         cache.set(MISSING_KEY, {"at": now.timestamp(), "movies": sorted(still_missing)}, timeout=300)
-    if restarted or requeued:
-        refresh_estimates()
+    # Every beat, whether or not anything was lost: rounds refresh the estimates only now and
+    # then (scheduling.continue_enrichment), so the beat bounds how stale they get.
+    refresh_estimates()
     return {"completed": completed, "requeued": requeued}
+
+
+def films_in_flight():
+    """{session id: ids of its films sent and still pending}, of every enriching session in one
+    query: per session, the index range of its pending films up to its round cursor, so it reads
+    the films in flight (a couple of rounds each), not the sessions' pending films. (LATERAL with
+    OFFSET 0 and ORDER BY id keep that plan when the planner's statistics hold few pending films.)"""
+    in_flight = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT session.id, movie.id FROM {Session._meta.db_table} AS session
+            CROSS JOIN LATERAL (
+                SELECT id FROM {Movie._meta.db_table}
+                WHERE session_id = session.id AND enrichment_status = %s AND id <= session.round_cursor
+                ORDER BY id OFFSET 0
+            ) AS movie
+            WHERE session.status = %s
+            """,
+            [Status.PENDING, Session.Status.ENRICHING],
+        )
+        for session_id, movie_id in cursor.fetchall():
+            in_flight.setdefault(session_id, set()).add(movie_id)
+    return in_flight
 
 
 def movies_in_broker():

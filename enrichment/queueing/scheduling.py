@@ -12,14 +12,16 @@ Movies are sent in id order; ``Session.round_cursor`` is the highest id sent in 
 films whose task was lost. Films the cross-session cache knows are finished when the session
 starts, in batches, and again as each round is assembled, so they never queue.
 
-Every session's expected finish is recomputed whenever a round is sent or a session starts or
-ends, and stored (``eta_at``, ``queue_position``): the status read only subtracts now.
+Every session's expected finish is recomputed when a session starts or ends, after rounds at
+most every ESTIMATES_EVERY_SECONDS, and at each reconciler beat, and stored (``eta_at``,
+``queue_position``): the status read only subtracts now.
 """
 
 from datetime import timedelta
 from itertools import groupby
 
 from celery import chord, signature
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,12 +44,16 @@ ROUND_SIZE = 8
 # Two rounds, so that workers never idle while a round's callback sends the next one.
 ROUNDS_IN_FLIGHT = 2
 # The start's cache pass reads pending movies in batches of this many: bounded memory whatever
-# the session's size.
-DISPATCH_BATCH = 2000
+# the session's size, and lookups of the URI and title caches short enough to stay on their indexes
+# (at 800 URIs PostgreSQL already scanned a 200,000-film cache in full).
+DISPATCH_BATCH = 200
 # A session's tier by the films it has left (at most 100, 1,000, 10,000, more), as a Redis priority.
 # Kombu's Redis transport keeps one list per priority step (0, 3, 6, 9); workers pop the lower first.
 TIER_LIMITS = (100, 1000, 10_000)
 TIER_PRIORITIES = (0, 3, 6, 9)
+# Rounds refresh every session's estimates at most this often (one pass reads every enriching session).
+ESTIMATES_EVERY_SECONDS = 5
+ESTIMATES_KEY = "enrichment:estimates:refreshed"
 # Each AGING_MINUTES a session has been enriching lift it one tier, so that a stream of small
 # uploads cannot hold a big one back for ever: after at most three steps it takes turns with them.
 AGING_MINUTES = 10
@@ -90,11 +96,14 @@ def dispatch_enrichment(session_id):
 
 def continue_enrichment(session_id):
     """A round's callback: send the session's next round, or complete it when nothing is left."""
-    if not send_rounds(session_id, 1):
-        complete_finished(
-            Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING), timezone.now()
-        )
-    refresh_estimates()
+    if send_rounds(session_id, 1):
+        # Not after every round of every session: at most once per ESTIMATES_EVERY_SECONDS across the
+        # deployment (the reconciler's beat refreshes them too), since each pass reads them all.
+        if cache.add(ESTIMATES_KEY, 1, timeout=ESTIMATES_EVERY_SECONDS):
+            refresh_estimates()
+        return
+    complete_finished(Session.objects.filter(pk=session_id, status=Session.Status.ENRICHING), timezone.now())
+    refresh_estimates()  # a session ended: the others move up at once
 
 
 def send_rounds(session_id, rounds, *, lost=()):
@@ -139,7 +148,9 @@ def _next_films(session_id, cursor, films):
     resolve (those it resolves are finished on the way); returns (films, the new cursor)."""
     now = timezone.now()
     while len(films) < ROUND_SIZE:
-        rows = list(_pending_after(session_id, cursor, ROUND_SIZE * 4))
+        # Only as many as the round still needs: the start's cache pass has finished the films
+        # the cache knew, so those found here are few and another short read replaces them.
+        rows = list(_pending_after(session_id, cursor, ROUND_SIZE - len(films)))
         if not rows:
             break
         finished = finish_from_cache(session_id, rows, now)
@@ -248,13 +259,20 @@ def _pending_films_by_owner():
                                 PARTITION BY movie.letterboxd_uri
                                 ORDER BY session.enrichment_started_at, session.id)
                        END AS owner
-                FROM {Movie._meta.db_table} AS movie
-                JOIN {Session._meta.db_table} AS session ON session.id = movie.session_id
-                WHERE session.status = %s AND movie.enrichment_status = %s
+                FROM {Session._meta.db_table} AS session
+                -- Each enriching session's pending films on its own index range. Pending films are a
+                -- sliver of the movies, often absent from the planner's statistics: OFFSET 0 keeps it
+                -- from merging this into a join of every pending film with every session, and
+                -- ORDER BY id from reading them off the index of all pending URIs.
+                CROSS JOIN LATERAL (
+                    SELECT session_id, letterboxd_uri FROM {Movie._meta.db_table}
+                    WHERE session_id = session.id AND enrichment_status = %s ORDER BY id OFFSET 0
+                ) AS movie
+                WHERE session.status = %s
             ) AS films
             GROUP BY session_id, owner
             """,
-            [Session.Status.ENRICHING, Status.PENDING],
+            [Status.PENDING, Session.Status.ENRICHING],
         )
         owned, waits_for = {}, {}
         for session_id, owner, films in cursor.fetchall():

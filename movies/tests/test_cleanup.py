@@ -8,9 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.tests.plans import full_scans
 from movies.models import Movie, Watch
 from movies.services.deleting import delete_expired_sessions
 from movies.tests.factories import MovieFactory, WatchFactory
+from movies.tests.seeding import analyze, insert_movies, insert_viewings
 from sessions.models import Session
 from sessions.tests.factories import SessionFactory
 
@@ -88,3 +90,21 @@ def test_two_runs_at_once_delete_each_session_once():
     assert sum(counts) == len(expired)
     assert list(Session.objects.all()) == [alive]
     assert Movie.objects.count() == 3
+
+
+def test_the_deletes_stay_on_indexes_however_many_movies_a_batch_holds():
+    # 40,000 movies with a viewing each; the 12 expired sessions hold more than a batch.
+    now = timezone.now()
+    expired = [SessionFactory(expires_at=now - timedelta(days=1), total_movies=1000) for _ in range(12)]
+    alive = [SessionFactory(total_movies=1000) for _ in range(28)]
+    insert_movies([s.pk for s in expired + alive], 1000)
+    insert_viewings([s.pk for s in expired + alive])
+    analyze()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert delete_expired_sessions(now=now) == 12
+
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
+    # Planned now, with the statistics of the full tables (deleting does not change them).
+    assert {table for sql in deletes for table in full_scans(sql)} & {"movies_movie", "movies_watch"} == set()
+    assert Movie.objects.count() == Watch.objects.count() == 28_000
