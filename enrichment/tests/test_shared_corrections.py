@@ -1,13 +1,19 @@
 """A correction changes its own session at once; the caches every session shares learn it only
 when corroborated, and a film sessions corrected differently is listed for review."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from enrichment.models import LetterboxdLink
+from enrichment.models import LetterboxdLink, MatchCorrection
+from enrichment.selectors import correction_choices
 from enrichment.tests.test_admin import run_action
 from enrichment.tests.test_match_api import enriched_session, matches, put_match
 from movies.models import MatchMethod
+from movies.services.deleting import delete_expired_sessions
+from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +86,20 @@ def test_staff_settle_a_disputed_link_with_the_most_chosen_film(admin_client, cl
     assert messages == ["Settled 1 link(s)."]
     link = LetterboxdLink.objects.get(uri=row.uri)
     assert (link.film_id, link.method, link.disputed) == (chosen, MatchMethod.HAND, False)
+
+
+def test_a_corrected_session_can_be_deleted_by_its_owner_and_by_the_cleanup(client, fake_tmdb):
+    row = fake_tmdb.catalog.rows_of("exact")[9]
+    wrong = a_western(fake_tmdb, row).tmdb_id
+    mine, expired, theirs = (enriched_session(fake_tmdb, [row]) for _ in range(3))
+    for session in (mine, expired, theirs):
+        assert put_match(client, session, session.movies.get(), wrong).status_code == 200
+    Session.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+    assert client.delete(f"/api/session/{mine.pk}").status_code == 204
+    assert delete_expired_sessions() == 1
+
+    assert not Session.objects.filter(pk__in=[mine.pk, expired.pk]).exists()
+    # Their choices went with them; the other session's stays, and counts alone.
+    assert list(MatchCorrection.objects.values_list("movie__session_id", flat=True)) == [theirs.pk]
+    assert correction_choices(row.uri) == {wrong: 1}

@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from movies.models import AmbiguousEntry, FilmList, FilmListEntry, Movie, ShareLink, Watch, WatchlistEntry
+from movies.signals import sessions_deleting
 from sessions.models import Session
 
 CLEANUP_BATCH_SIZE = 200
@@ -57,6 +58,7 @@ def _within_movie_budget(candidates, max_movies):
 
 def _delete_sessions(ids):
     # Plain DELETEs bottom-up: the ORM's cascade would first load every movie.
+    sessions_deleting.send(sender=Session, session_ids=ids)
     watch, movie, session = Watch._meta.db_table, Movie._meta.db_table, Session._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {movie} WHERE session_id = ANY(%s) ORDER BY id", [ids])
