@@ -121,20 +121,13 @@ class Movie(TmdbFields, MatchEvidence):
             models.Index(fields=["session", "enrichment_status"], name="movie_session_status_idx"),
             # A session's pending films past a cursor are an index range, so a round
             # (enrichment/queueing/scheduling.py) and the reconciler read only the films they need,
-            # never the pending films of every session (as movie_pending_uri_idx would have them).
+            # never the pending films of every session.
             models.Index(
                 fields=["session", "id"],
                 condition=models.Q(enrichment_status="pending"),
                 name="movie_session_pending_idx",
             ),
             models.Index(fields=["session", "title"], name="movie_session_title_idx"),
-            # Other sessions' movies of a film just looked up (enrichment's finish_copies): only the
-            # pending ones, so the index stays small however many films the deployment holds.
-            models.Index(
-                fields=["letterboxd_uri"],
-                condition=models.Q(enrichment_status="pending"),
-                name="movie_pending_uri_idx",
-            ),
         ]
 
     def __str__(self):

@@ -12,8 +12,17 @@ from sessions.models import Session
 
 Status = Movie.EnrichmentStatus
 TMDB_FIELDS = [field.name for field in TmdbFields._meta.fields]
-# Sessions sharing one film at the same moment: more than this wait for their own rounds.
-COPIES_AT_ONCE = 200
+PENDING_COPIES_SQL = f"""
+    SELECT movie.session_id, movie.id, movie.title, movie.year, movie.letterboxd_uri
+    FROM {Session._meta.db_table} AS session
+    CROSS JOIN LATERAL (
+        SELECT id, session_id, title, year, letterboxd_uri, enrichment_status
+        FROM {Movie._meta.db_table}
+        WHERE session_id = session.id AND key = %s AND letterboxd_uri = %s OFFSET 0
+    ) AS movie
+    WHERE session.status = %s AND movie.enrichment_status = %s
+    ORDER BY movie.session_id
+"""
 COUNTER_OF = {
     Status.ENRICHED: "enriched_count",
     Status.NOT_FOUND: "not_found_count",
@@ -47,17 +56,23 @@ def finish_copies(uri, now):
     Called when a worker has just looked the film up: sessions sharing it advance at once, not when
     their own rounds reach it. Returns how many movies it finished.
     """
-    rows = (
-        Movie.objects.filter(
-            letterboxd_uri=uri, enrichment_status=Status.PENDING, session__status=Session.Status.ENRICHING
-        )
-        .order_by("session_id")
-        .values_list("session_id", "pk", "title", "year", "letterboxd_uri")[:COPIES_AT_ONCE]
-    )
     finished = 0
-    for session_id, movies in groupby(rows, key=lambda row: row[0]):
+    for session_id, movies in groupby(_pending_copies(uri), key=lambda row: row[0]):
         finished += len(finish_from_cache(session_id, [movie[1:] for movie in movies], now))
     return finished
+
+
+def _pending_copies(uri):
+    """(session id, movie id, title, year, uri) of the enriching sessions' pending movies of ``uri``.
+
+    One probe of the unique (session, key) index per enriching session: a film's key is its URI.
+    The fence (OFFSET 0) keeps the pending condition out of the probe: with it, the planner took
+    a walk over every session's pending films (120 ms on a 2.6 M-film database whose statistics
+    said no film was pending) for a probe of well under a millisecond.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(PENDING_COPIES_SQL, [uri, uri, Session.Status.ENRICHING, Status.PENDING])
+        return cursor.fetchall()
 
 
 def _store_evidence(resolved):

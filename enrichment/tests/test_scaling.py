@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from core.tests.plans import full_scans, rows_read
 from enrichment.models import LetterboxdLink
 from enrichment.queueing import pace, recovery, scheduling
+from enrichment.services import cached
 from movies.models import Film, FilmLookup, Movie
 from movies.tests.seeding import analyze, insert_movies
 from sessions.models import Session
@@ -171,3 +172,17 @@ def test_the_eta_fallback_reads_the_latest_costed_searches_on_an_index():
         assert pace.requests_per_film() == 3
 
     assert {table for q in queries for table in full_scans(q["sql"])} == set()
+
+
+def test_a_film_looked_up_finds_its_copies_with_one_probe_per_enriching_session():
+    sessions = [SessionFactory(total_movies=400) for _ in range(3)]
+    insert_movies([session.pk for session in sessions], 400, enrichment_status=Status.ENRICHED)
+    analyze()
+    # Then a few films of each are pending again, which the statistics do not know yet (as in use).
+    Movie.objects.filter(key__in=[f"film {n}" for n in range(1, 41)]).update(enrichment_status=Status.PENDING)
+    shared = "https://boxd.it/shared"
+    Movie.objects.filter(key="film 7").update(key=shared, letterboxd_uri=shared)
+    params = [shared, shared, Session.Status.ENRICHING, Status.PENDING]
+
+    assert rows_read(cached.PENDING_COPIES_SQL, Movie._meta.db_table, params) <= len(sessions)
+    assert sorted(row[0] for row in cached._pending_copies(shared)) == sorted(s.pk for s in sessions)
