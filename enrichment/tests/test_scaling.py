@@ -11,7 +11,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.test.utils import CaptureQueriesContext
 
-from core.tests.plans import full_scans, rows_read
+from core.tests.plans import full_scans, plan_nodes, rows_read
 from enrichment.models import LetterboxdLink
 from enrichment.queueing import pace, recovery, scheduling
 from enrichment.services import cached
@@ -184,5 +184,14 @@ def test_a_film_looked_up_finds_its_copies_with_one_probe_per_enriching_session(
     Movie.objects.filter(key="film 7").update(key=shared, letterboxd_uri=shared)
     params = [shared, shared, Session.Status.ENRICHING, Status.PENDING]
 
-    assert rows_read(cached.PENDING_COPIES_SQL, Movie._meta.db_table, params) <= len(sessions)
+    movie_scans = [
+        node
+        for node in plan_nodes(cached.PENDING_COPIES_SQL, params, analyze=True)
+        if node.get("Relation Name") == Movie._meta.db_table
+    ]
+    read = sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"] for node in movie_scans
+    )
+    assert read <= len(sessions)
+    assert {node.get("Index Name") for node in movie_scans} == {"movie_unique_per_session"}
     assert sorted(row[0] for row in cached._pending_copies(shared)) == sorted(s.pk for s in sessions)
