@@ -190,7 +190,8 @@ def test_a_film_looked_up_finds_its_copies_with_one_probe_per_enriching_session(
         if node.get("Relation Name") == Movie._meta.db_table
     ]
     read = sum(
-        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"] for node in movie_scans
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in movie_scans
     )
     assert read <= len(sessions)
     assert {node.get("Index Name") for node in movie_scans} == {"movie_unique_per_session"}
