@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movies', '0009_i23_watchlist_lookups'),
+        ('movies', '0008_i23_watchlist_lookups'),
         ('upload_sessions', '0003_i10_scheduling'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movies', '0008_lookup_requests'),
+        ('movies', '0007_lookup_requests'),
         ('upload_sessions', '0003_i10_scheduling'),
     ]
 

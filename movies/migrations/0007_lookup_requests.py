@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movies', '0007_pending_uri_index'),
+        ('movies', '0006_i24_film_lists'),
     ]
 
     operations = [
