@@ -263,7 +263,7 @@ def _pending_films_by_owner():
                 -- Each enriching session's pending films on its own index range. Pending films are a
                 -- sliver of the movies, often absent from the planner's statistics: OFFSET 0 keeps it
                 -- from merging this into a join of every pending film with every session, and
-                -- ORDER BY id from reading them off the index of all pending URIs.
+                -- ORDER BY id keeps each read on the session's own range of the pending index.
                 CROSS JOIN LATERAL (
                     SELECT session_id, letterboxd_uri FROM {Movie._meta.db_table}
                     WHERE session_id = session.id AND enrichment_status = %s ORDER BY id OFFSET 0
