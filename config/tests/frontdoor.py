@@ -82,8 +82,11 @@ def nginx(directory, app_port, proxy_port, static_root, wait_path="/api/health")
     (directory / "app.conf").write_text(render_proxy_config(app_port, proxy_port, f"{static_root}/"))
     # The official image's nginx.conf adds nothing the proxy relies on but these (its http block
     # includes conf.d/*.conf, where the rendered template goes).
+    # Started as root, nginx's worker would drop to "nobody", which cannot read a checkout in a
+    # private directory (a clone under `mktemp -d`, mode 0700): here it keeps the tests' own user.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     (directory / "nginx.conf").write_text(
-        f"daemon off;\nworker_processes 1;\npid {directory}/nginx.pid;\n"
+        f"daemon off;\n{user}worker_processes 1;\npid {directory}/nginx.pid;\n"
         f"error_log {directory}/error.log warn;\n"
         "events { worker_connections 4096; }\n"
         f"http {{\n  include {MIME_TYPES};\n  default_type application/octet-stream;\n  access_log off;\n"
